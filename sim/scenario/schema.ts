@@ -1,0 +1,194 @@
+// The scenario file format: one TypeBox definition gives both the JSON Schema (for editors and
+// outside tools: scenarios/scenario.schema.json is generated from it) and the TypeScript types.
+// Every field has a default so a scenario names only what it changes. See docs/scenarios.md.
+import { type Static, Type as T } from '@sinclair/typebox';
+
+const Ms = (description: string, options: { minimum?: number; maximum?: number } = {}) =>
+  T.Number({ minimum: 0, ...options, description });
+const Probability = (description: string) => T.Number({ minimum: 0, maximum: 1, description });
+const Range = (description: string) =>
+  T.Tuple([T.Number({ minimum: 0 }), T.Number({ minimum: 0 })], { description: `${description}: [min, max]` });
+
+/** A node named directly by id, or by role at the moment the fault fires. */
+export const NodeSelector = T.Union(
+  [
+    T.Integer({ minimum: 1 }),
+    T.Literal('leader'),
+    T.Literal('random'),
+    T.Literal('random-follower'),
+    T.Literal('rest'),
+  ],
+  { description: 'a node id, or leader | random | random-follower | rest (all nodes not named elsewhere in the fault)' },
+);
+
+export const LatencyModel = T.Union([
+  T.Object({ model: T.Literal('constant'), ms: Ms('one-way delay') }, { additionalProperties: false }),
+  T.Object({ model: T.Literal('uniform'), minMs: Ms('lower bound'), maxMs: Ms('upper bound') }, { additionalProperties: false }),
+  T.Object({ model: T.Literal('exponential'), meanMs: Ms('mean delay') }, { additionalProperties: false }),
+  T.Object(
+    {
+      model: T.Literal('long-tail'),
+      baseMs: Ms('typical delay'),
+      tailProbability: Probability('chance of a slow frame'),
+      tailMs: Ms('mean extra delay of a slow frame'),
+      tailMsMax: Ms('cap on the extra delay'),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const ClusterSpec = T.Object(
+  {
+    nodes: T.Integer({ minimum: 1, maximum: 9, default: 3, description: 'voters at start' }),
+    tickMs: T.Number({ minimum: 1, maximum: 1000, default: 10 }),
+    electionTicks: T.Integer({ minimum: 2, maximum: 1000, default: 10 }),
+    heartbeatTicks: T.Integer({ minimum: 1, maximum: 100, default: 1 }),
+    preVote: T.Boolean({ default: true }),
+    checkQuorum: T.Boolean({ default: true }),
+    reads: T.Union([T.Literal('readIndex'), T.Literal('lease')], { default: 'readIndex' }),
+    leaseDriftTicksMax: T.Integer({ minimum: 0, default: 2, description: 'clock drift margin subtracted from the lease' }),
+    snapshotEntries: T.Integer({ minimum: 2, default: 500, description: 'applied entries between snapshots' }),
+    snapshotChunkBytes: T.Integer({ minimum: 64, default: 16384 }),
+    maxMsgBytes: T.Integer({ minimum: 256, default: 65536 }),
+    inflightMsgsMax: T.Integer({ minimum: 1, default: 64 }),
+    requestTimeoutMs: T.Number({ minimum: 1, default: 2000, description: 'a node answers timeout (outcome unknown) after this' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const NetworkSpec = T.Object(
+  {
+    latency: T.Optional(LatencyModel),
+    dropProbability: T.Optional(Probability('chance a frame is lost')),
+    duplicateProbability: T.Optional(Probability('chance a frame is delivered twice')),
+    reorderProbability: T.Optional(Probability('chance a frame is held back so later ones overtake it')),
+    reorderDelayMs: T.Optional(Ms('extra delay of a reordered frame')),
+    inflightBytesMax: T.Optional(T.Integer({ minimum: 1, description: 'per link; excess frames are dropped' })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const DiskSpec = T.Object(
+  {
+    fsyncLatency: T.Optional(LatencyModel),
+    unsyncedOnCrash: T.Optional(
+      T.Object(
+        { lost: Probability('unsynced writes vanish'), kept: Probability('unsynced writes survive'), torn: Probability('unsynced writes survive in part') },
+        { additionalProperties: false, description: 'fate of each file’s unsynced writes at a crash; weights' },
+      ),
+    ),
+    readCorruptionProbability: T.Optional(Probability('chance a read returns flipped bits')),
+    writeErrorProbability: T.Optional(Probability('chance a write fails with EIO')),
+    capacityBytes: T.Optional(T.Integer({ minimum: 1, description: 'ENOSPC beyond this' })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const KeyDistribution = T.Union([
+  T.Literal('uniform'),
+  T.Object({ zipf: T.Number({ minimum: 0, maximum: 5, description: 'skew exponent s' }) }, { additionalProperties: false }),
+]);
+
+export const WorkloadSpec = T.Object(
+  {
+    clients: T.Integer({ minimum: 0, maximum: 1000, default: 5 }),
+    ratePerClient: T.Number({ minimum: 0, maximum: 100000, default: 50, description: 'operations per virtual second per client' }),
+    keys: T.Integer({ minimum: 1, maximum: 100000, default: 8 }),
+    distribution: T.Optional(KeyDistribution),
+    mix: T.Object(
+      { get: T.Number({ minimum: 0 }), put: T.Number({ minimum: 0 }), delete: T.Number({ minimum: 0 }), cas: T.Number({ minimum: 0 }) },
+      { additionalProperties: false, default: { get: 0.5, put: 0.3, delete: 0.05, cas: 0.15 }, description: 'relative weights' },
+    ),
+    reads: T.Union([T.Literal('linearizable'), T.Literal('lease'), T.Literal('stale')], { default: 'linearizable' }),
+    valueBytes: T.Integer({ minimum: 1, maximum: 1048576, default: 8 }),
+    opsMax: T.Optional(T.Integer({ minimum: 0, description: 'stop after this many operations in total' })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+const At = T.Number({ minimum: 0, description: 'virtual ms from the start of the run' });
+const Duration = T.Optional(T.Number({ minimum: 0, description: 'ms until the fault is undone; absent = until healed' }));
+
+export const FaultSpec = T.Union([
+  T.Object({ at: At, fault: T.Literal('partition'), groups: T.Array(T.Array(NodeSelector, { minItems: 1 }), { minItems: 2 }), durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('one-way'), from: T.Array(NodeSelector, { minItems: 1 }), to: T.Array(NodeSelector, { minItems: 1 }), durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('bridge'), bridge: T.Optional(NodeSelector), durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('heal') }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('crash'), node: NodeSelector, unsynced: T.Optional(T.Union([T.Literal('lost'), T.Literal('kept'), T.Literal('torn'), T.Literal('policy')])), durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('restart'), node: NodeSelector }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('pause'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('clock-skew'), node: NodeSelector, driftPpm: T.Optional(T.Number()), stepMs: T.Optional(T.Number()), durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('corrupt'), node: NodeSelector, file: T.Union([T.Literal('wal'), T.Literal('snapshot')]), where: T.Optional(T.Union([T.Literal('tail'), T.Literal('middle'), T.Literal('random')])) }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('clog'), from: NodeSelector, to: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('add-node'), promote: T.Optional(T.Boolean()) }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('remove-node'), node: NodeSelector }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('transfer-leader'), to: T.Optional(NodeSelector) }, { additionalProperties: false }),
+]);
+
+export const NemesisKind = T.Union([
+  T.Literal('partition'),
+  T.Literal('one-way'),
+  T.Literal('bridge'),
+  T.Literal('crash'),
+  T.Literal('crash-leader'),
+  T.Literal('pause'),
+  T.Literal('clock-skew'),
+  T.Literal('clog'),
+  T.Literal('corrupt'),
+  T.Literal('membership'),
+  T.Literal('transfer-leader'),
+]);
+
+export const NemesisSpec = T.Object(
+  {
+    kinds: T.Array(NemesisKind, { minItems: 1, uniqueItems: true }),
+    intervalMs: Range('time between faults, sampled per fault'),
+    durationMs: Range('how long each fault lasts, sampled per fault'),
+    concurrentMax: T.Integer({ minimum: 1, maximum: 10, default: 1, description: 'faults active at once' }),
+    swarm: T.Boolean({ default: false, description: 'each seed enables a random non-empty subset of kinds' }),
+  },
+  { additionalProperties: false },
+);
+
+export const PhasesSpec = T.Object(
+  {
+    faultsMs: T.Number({ minimum: 0, default: 40000, description: 'workload with faults' }),
+    healMs: T.Number({ minimum: 0, default: 5000, description: 'all faults undone, workload goes on' }),
+    livenessMs: T.Number({ minimum: 0, default: 15000, description: 'deadline for a leader and successful operations after heal' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const CheckName = T.Union([
+  T.Literal('linearizability'),
+  T.Literal('raft-invariants'),
+  T.Literal('durability'),
+  T.Literal('liveness'),
+]);
+
+export const ScenarioSpec = T.Object(
+  {
+    $schema: T.Optional(T.String()),
+    name: T.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'kebab-case, used in run directory names' }),
+    description: T.Optional(T.String()),
+    seed: T.Optional(T.Integer({ minimum: 0, description: 'default seed when --seed is not given' })),
+    cluster: ClusterSpec,
+    network: NetworkSpec,
+    disk: DiskSpec,
+    workload: WorkloadSpec,
+    faults: T.Array(FaultSpec, { default: [], maxItems: 10000 }),
+    nemesis: T.Optional(NemesisSpec),
+    phases: PhasesSpec,
+    checks: T.Array(CheckName, { default: ['linearizability', 'raft-invariants', 'durability', 'liveness'], uniqueItems: true }),
+    expect: T.Union([T.Literal('pass'), T.Literal('violation')], { default: 'pass' }),
+    bugs: T.Array(T.String(), { default: [], description: 'bug-zoo bugs switched on (simulator only)' }),
+  },
+  { additionalProperties: false },
+);
+
+export type Scenario = Static<typeof ScenarioSpec>;
+export type Fault = Static<typeof FaultSpec>;
+export type NodeSel = Static<typeof NodeSelector>;
+export type Latency = Static<typeof LatencyModel>;
+export type NemesisKindName = Static<typeof NemesisKind>;
+export type CheckKind = Static<typeof CheckName>;
