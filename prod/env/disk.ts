@@ -1,0 +1,219 @@
+// core/env Disk over node:fs, rooted at a data directory. Data calls are synchronous page-cache
+// operations (the same boundary SimDisk models); the durability calls, fsync and fsyncDir, run on the
+// libuv thread pool and report through their callback. Fd values are our own handles, never OS file
+// descriptors, so a use after close is EBADF even after the OS has reused the number.
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { close as closeAsync, fdatasync, fsync as fsyncAsync, open as openAsync } from 'node:fs';
+import { DiskError, type Disk, type DurabilityCallback, type Fd, type OpenMode } from '../../core/env/disk.ts';
+import { assert, KvlabError } from '../../core/types.ts';
+import { diskCall, toDiskError } from './disk-errors.ts';
+import { resolveVolumePath } from './volume-path.ts';
+
+/** Open files at once; a leak shows up as a clear error instead of EMFILE somewhere else. */
+export const OPEN_FILES_MAX = 4096;
+
+interface OpenFile {
+  readonly osFd: number;
+  readonly path: string;
+  /** fdatasync calls in flight: the OS descriptor is closed only after they finish. */
+  syncsInFlight: number;
+  closeRequested: boolean;
+}
+
+const openFlags: Readonly<Record<OpenMode, number>> = {
+  read: constants.O_RDONLY,
+  readwrite: constants.O_RDWR,
+  create: constants.O_RDWR | constants.O_CREAT,
+};
+
+export class FsDisk implements Disk {
+  private readonly files = new Map<Fd, OpenFile>();
+  private fdNext = 1;
+
+  /** `root` must be an existing directory (see lockDataDir, which creates and locks it). */
+  constructor(readonly root: string) {
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(root).isDirectory();
+    } catch {
+      isDirectory = false;
+    }
+    if (!isDirectory) throw new KvlabError('dataDirMissing', `data directory ${root} does not exist or is not a directory`);
+  }
+
+  open(path: string, mode: OpenMode): Fd {
+    const abs = this.resolve(path);
+    if (this.files.size >= OPEN_FILES_MAX) {
+      throw new KvlabError('diskOpenFilesMax', `cannot open ${path}: ${OPEN_FILES_MAX} files are already open`);
+    }
+    const osFd = diskCall(path, () => openSync(abs, openFlags[mode], 0o644));
+    // O_RDONLY succeeds on a directory; refuse it here as SimDisk does.
+    if (mode === 'read' && fstatSync(osFd).isDirectory()) {
+      closeSync(osFd);
+      throw new DiskError('EISDIR', path, 'is a directory');
+    }
+    const fd = this.fdNext++ as Fd;
+    this.files.set(fd, { osFd, path, syncsInFlight: 0, closeRequested: false });
+    return fd;
+  }
+
+  close(fd: Fd): void {
+    const file = this.file(fd);
+    this.files.delete(fd);
+    file.closeRequested = true;
+    if (file.syncsInFlight === 0) diskCall(file.path, () => closeSync(file.osFd));
+  }
+
+  append(fd: Fd, data: Uint8Array): number {
+    const file = this.file(fd);
+    const offset = diskCall(file.path, () => fstatSync(file.osFd).size);
+    writeAll(file, offset, data);
+    return offset;
+  }
+
+  writeAt(fd: Fd, offset: number, data: Uint8Array): void {
+    assert(Number.isSafeInteger(offset) && offset >= 0, () => `writeAt offset must be an integer >= 0, got ${offset}`);
+    writeAll(this.file(fd), offset, data);
+  }
+
+  read(fd: Fd, offset: number, length: number): Uint8Array {
+    assert(Number.isSafeInteger(offset) && offset >= 0, () => `read offset must be an integer >= 0, got ${offset}`);
+    assert(Number.isSafeInteger(length) && length >= 0, () => `read length must be an integer >= 0, got ${length}`);
+    const file = this.file(fd);
+    const available = Math.max(0, diskCall(file.path, () => fstatSync(file.osFd).size) - offset);
+    const out = new Uint8Array(Math.min(length, available));
+    let done = 0;
+    while (done < out.length) {
+      const n = diskCall(file.path, () => readSync(file.osFd, out, done, out.length - done, offset + done));
+      if (n === 0) break; // truncated under us: shorter read, as at end of file
+      done += n;
+    }
+    return done === out.length ? out : out.subarray(0, done);
+  }
+
+  size(fd: Fd): number {
+    const file = this.file(fd);
+    return diskCall(file.path, () => fstatSync(file.osFd).size);
+  }
+
+  truncate(fd: Fd, length: number): void {
+    assert(Number.isSafeInteger(length) && length >= 0, () => `truncate length must be an integer >= 0, got ${length}`);
+    const file = this.file(fd);
+    diskCall(file.path, () => ftruncateSync(file.osFd, length));
+  }
+
+  fsync(fd: Fd, done: DurabilityCallback): void {
+    const file = this.files.get(fd);
+    if (file === undefined) {
+      setImmediate(() => done(new DiskError('EBADF', `fd ${fd}`, 'fsync of a file that is not open')));
+      return;
+    }
+    file.syncsInFlight += 1;
+    fdatasync(file.osFd, (error) => {
+      file.syncsInFlight -= 1;
+      if (file.closeRequested && file.syncsInFlight === 0) closeAsync(file.osFd, () => {});
+      done(error ? toDiskError(error, file.path) : null);
+    });
+  }
+
+  readFile(path: string): Uint8Array {
+    const buffer = diskCall(path, () => readFileSync(this.resolve(path)));
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  exists(path: string): boolean {
+    return existsSync(this.resolve(path));
+  }
+
+  list(dir: string): string[] {
+    const abs = this.resolve(dir);
+    try {
+      return readdirSync(abs).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw toDiskError(error, dir);
+    }
+  }
+
+  mkdir(dir: string): void {
+    const abs = this.resolve(dir);
+    diskCall(dir, () => mkdirSync(abs, { recursive: true }));
+  }
+
+  rename(from: string, to: string): void {
+    const fromAbs = this.resolve(from);
+    const toAbs = this.resolve(to);
+    diskCall(`${from} -> ${to}`, () => renameSync(fromAbs, toAbs));
+  }
+
+  /** Removes a file, or a directory with everything in it. ENOENT if missing. */
+  remove(path: string): void {
+    const abs = this.resolve(path);
+    assert(path !== '', 'refusing to remove the volume root');
+    const isDirectory = diskCall(path, () => lstatSync(abs).isDirectory());
+    if (isDirectory) diskCall(path, () => rmSync(abs, { recursive: true }));
+    else diskCall(path, () => unlinkSync(abs));
+  }
+
+  fsyncDir(dir: string, done: DurabilityCallback): void {
+    let abs: string;
+    try {
+      abs = this.resolve(dir);
+    } catch (error) {
+      setImmediate(() => done(toDiskError(error, dir)));
+      return;
+    }
+    openAsync(abs, constants.O_RDONLY | constants.O_DIRECTORY, (openError, osFd) => {
+      if (openError) return done(toDiskError(openError, dir));
+      fsyncAsync(osFd, (syncError) => {
+        closeAsync(osFd, () => done(syncError ? toDiskError(syncError, dir) : null));
+      });
+    });
+  }
+
+  /** Closes every open file (shutdown). Durability of unsynced writes is not implied. */
+  closeAll(): void {
+    for (const fd of [...this.files.keys()]) this.close(fd);
+  }
+
+  openFileCount(): number {
+    return this.files.size;
+  }
+
+  private file(fd: Fd): OpenFile {
+    const file = this.files.get(fd);
+    if (file === undefined) throw new DiskError('EBADF', `fd ${fd}`, 'file is not open');
+    return file;
+  }
+
+  private resolve(path: string): string {
+    return resolveVolumePath(this.root, path);
+  }
+}
+
+/** Writes every byte; a regular file never takes a partial write, but a short one must not lose data. */
+function writeAll(file: OpenFile, offset: number, data: Uint8Array): void {
+  let done = 0;
+  while (done < data.length) {
+    const n = diskCall(file.path, () => writeSync(file.osFd, data, done, data.length - done, offset + done));
+    if (n === 0) throw new DiskError('EIO', file.path, 'write made no progress');
+    done += n;
+  }
+}
