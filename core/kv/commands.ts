@@ -32,7 +32,12 @@ export type KvWrite =
   | { readonly op: 'expireAt'; readonly key: string; readonly atMs: number }
   | { readonly op: 'persist'; readonly key: string }
   | { readonly op: 'mset'; readonly pairs: readonly (readonly [string, string])[] }
-  | { readonly op: 'getdel'; readonly key: string };
+  | { readonly op: 'getdel'; readonly key: string }
+  /**
+   * Not a client command: the leader proposes it to reclaim keys it saw expired. Every replica deletes
+   * those of `keys` that are expired at the command's atMs (others are left alone); answers the count.
+   */
+  | { readonly op: 'purgeExpired'; readonly keys: readonly string[] };
 
 /** A write as it travels through the log: the session tag and the proposer's wall clock travel with it. */
 export interface KvCommand {
