@@ -1,0 +1,3 @@
+export { Simulator, worldOwner, ownerIdMax } from './simulator.ts';
+export type { SimulatorOptions, EventCallback, EventId } from './simulator.ts';
+export { pendingEventsMax } from './event-queue.ts';
