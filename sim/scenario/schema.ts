@@ -21,17 +21,23 @@ export const NodeSelector = T.Union(
   { description: 'a node id, or leader | random | random-follower | rest (all nodes not named elsewhere in the fault)' },
 );
 
+const BaseLatency = T.Union([
+  T.Object({ kind: T.Literal('constant'), ms: Ms('delay') }, { additionalProperties: false }),
+  T.Object({ kind: T.Literal('uniform'), msMin: Ms('lower bound'), msMax: Ms('upper bound') }, { additionalProperties: false }),
+  T.Object({ kind: T.Literal('exponential'), msMean: Ms('mean delay'), msMax: T.Optional(Ms('cap')) }, { additionalProperties: false }),
+]);
+
+/** Same shape as sim/network/latency.ts LatencyModel, so it passes through unchanged. */
 export const LatencyModel = T.Union([
-  T.Object({ model: T.Literal('constant'), ms: Ms('one-way delay') }, { additionalProperties: false }),
-  T.Object({ model: T.Literal('uniform'), minMs: Ms('lower bound'), maxMs: Ms('upper bound') }, { additionalProperties: false }),
-  T.Object({ model: T.Literal('exponential'), meanMs: Ms('mean delay') }, { additionalProperties: false }),
+  ...BaseLatency.anyOf,
   T.Object(
     {
-      model: T.Literal('long-tail'),
-      baseMs: Ms('typical delay'),
-      tailProbability: Probability('chance of a slow frame'),
-      tailMs: Ms('mean extra delay of a slow frame'),
-      tailMsMax: Ms('cap on the extra delay'),
+      kind: T.Literal('longTail'),
+      base: BaseLatency,
+      tailProbability: Probability('chance of a slow delay'),
+      tailMsMin: Ms('Pareto scale of the slow delay'),
+      tailAlpha: T.Number({ exclusiveMinimum: 0, description: 'Pareto shape: smaller is heavier' }),
+      tailMsMax: Ms('cap on the slow delay'),
     },
     { additionalProperties: false },
   ),
@@ -62,7 +68,7 @@ export const NetworkSpec = T.Object(
     dropProbability: T.Optional(Probability('chance a frame is lost')),
     duplicateProbability: T.Optional(Probability('chance a frame is delivered twice')),
     reorderProbability: T.Optional(Probability('chance a frame is held back so later ones overtake it')),
-    reorderDelayMs: T.Optional(Ms('extra delay of a reordered frame')),
+    reorderDelayMsMax: T.Optional(Ms('a reordered frame is held back up to this long')),
     inflightBytesMax: T.Optional(T.Integer({ minimum: 1, description: 'per link; excess frames are dropped' })),
   },
   { additionalProperties: false, default: {} },

@@ -136,7 +136,7 @@ function checkCrossFields(s: Scenario, file: string): void {
   ];
   for (const [path, range] of ranges) if (range && range[0] > range[1]) fail(path, range, 'expected [min, max] with min <= max');
   for (const [path, latency] of [['network.latency', s.network.latency], ['disk.fsyncLatency', s.disk.fsyncLatency]] as const) {
-    if (latency?.model === 'uniform' && latency.minMs > latency.maxMs) fail(path, latency, 'expected minMs <= maxMs');
+    if (latency?.kind === 'uniform' && latency.msMin > latency.msMax) fail(path, latency, 'expected msMin <= msMax');
   }
   const mix = s.workload.mix;
   if (s.workload.clients > 0 && mix.get + mix.put + mix.delete + mix.cas <= 0) fail('workload.mix', mix, 'expected at least one positive weight');
