@@ -1,0 +1,121 @@
+// history.jsonl (CONTRACTS.md): a writer for workload clients (simulated or against a prod cluster) and
+// a strict parser. Both run each event through HistoryValidator, so the writer cannot produce a file
+// the parser rejects. No I/O here: the writer hands lines to a sink, the parser takes text, so the
+// browser timeline can load this module too.
+import { assert } from '../../core/types.ts';
+import { parseHistoryLine } from './history-line.ts';
+import type { HistoryEvent, HistoryEventType, HistoryValue, Operation, OperationCall } from './history-types.ts';
+import { HistoryValidator } from './history-validator.ts';
+
+export * from './history-types.ts';
+export { parseHistoryLine } from './history-line.ts';
+export { HistoryValidator } from './history-validator.ts';
+
+export interface ParsedHistory {
+  readonly file: string;
+  /** In invoke order. Operations the file leaves outstanding are `info` with `completed: false`. */
+  readonly operations: Operation[];
+  readonly eventCount: number;
+}
+
+/** Parses a whole history. Blank lines are skipped. Throws HistoryError naming file, line and field. */
+export function parseHistory(text: string, file: string): ParsedHistory {
+  const validator = new HistoryValidator(file);
+  let eventCount = 0;
+  let lineNumber = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNumber++;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    validator.accept(parseHistoryLine(line, lineNumber, file), lineNumber);
+    eventCount++;
+  }
+  return { file, operations: validator.operations(), eventCount };
+}
+
+/** The line for one event: fields in contract order, no trailing newline. */
+export function formatHistoryEvent(event: HistoryEvent): string {
+  const { index, process, type, f, key, value, time } = event;
+  return JSON.stringify({ index, process, type, f, key, value, time });
+}
+
+export type HistorySink = (line: string) => void;
+
+/**
+ * Records a history as a client runs. `time` is integer microseconds from a clock that never goes
+ * backwards (virtual time in sim; in prod e.g. Math.round((performance.timeOrigin + performance.now()) * 1000)).
+ * Each call hands one line (with a trailing newline) to the sink and returns the event's index.
+ * Misuse (two outstanding operations for a process, time going back, reuse after info) throws HistoryError.
+ */
+export class HistoryWriter {
+  private readonly validator: HistoryValidator;
+  private readonly calls = new Map<number, OperationCall>();
+  private nextIndex = 0;
+
+  constructor(private readonly sink: HistorySink, file = 'history.jsonl') {
+    this.validator = new HistoryValidator(file, false);
+  }
+
+  get eventCount(): number {
+    return this.nextIndex;
+  }
+
+  invoke(process: number, call: OperationCall, time: number): number {
+    const index = this.emit(process, 'invoke', call, callValue(call), time);
+    this.calls.set(process, call);
+    return index;
+  }
+
+  /** The operation took effect. A get passes the value it read (null: absent). */
+  ok(process: number, time: number, read?: string | null): number {
+    const call = this.callOf(process);
+    assert(call.f !== 'get' || read !== undefined, `ok of a get by process ${process} needs the value read (null when absent)`);
+    return this.complete(process, 'ok', call.f === 'get' ? (read as string | null) : callValue(call), time);
+  }
+
+  /** The operation definitely did not take effect (a cas whose expectation did not hold is a fail). */
+  fail(process: number, time: number): number {
+    const call = this.callOf(process);
+    return this.complete(process, 'fail', call.f === 'get' ? null : callValue(call), time);
+  }
+
+  /** The outcome is unknown (a timeout). The client must continue under a new process id. */
+  info(process: number, time: number): number {
+    const call = this.callOf(process);
+    return this.complete(process, 'info', call.f === 'get' ? null : callValue(call), time);
+  }
+
+  private callOf(process: number): OperationCall {
+    const call = this.calls.get(process);
+    // The validator reports this too, but it needs the call's f and key to build the event.
+    assert(call !== undefined, `process ${process} completes an operation it never invoked`);
+    return call;
+  }
+
+  private complete(process: number, type: HistoryEventType, value: HistoryValue, time: number): number {
+    const call = this.callOf(process);
+    const index = this.emit(process, type, call, value, time);
+    this.calls.delete(process);
+    return index;
+  }
+
+  private emit(process: number, type: HistoryEventType, call: OperationCall, value: HistoryValue, time: number): number {
+    assert(Number.isSafeInteger(process) && process >= 0, () => `process ${process}: must be an integer >= 0`);
+    assert(Number.isSafeInteger(time) && time >= 0, () => `time ${time}: must be integer microseconds >= 0`);
+    const event: HistoryEvent = { index: this.nextIndex, process, type, f: call.f, key: call.key, value, time };
+    this.validator.accept(event, this.nextIndex + 1);
+    this.nextIndex++;
+    this.sink(`${formatHistoryEvent(event)}\n`);
+    return event.index;
+  }
+}
+
+function callValue(call: OperationCall): HistoryValue {
+  if (call.f === 'put') return call.value;
+  if (call.f === 'cas') return [call.expected, call.value];
+  return null;
+}
