@@ -115,29 +115,11 @@ export class Simulator {
 
   /** Runs the next live event. False when none is left. */
   step(): boolean {
-    const queue = this.queue;
-    for (;;) {
-      const slot = queue.peek();
-      if (slot < 0) return false;
-      queue.pop();
-      const callback = queue.callbackOf(slot);
-      const arg = queue.argOf(slot);
-      const owner = queue.ownerOf(slot);
-      const timeUs = queue.timeOf(slot);
-      const live = !queue.isCancelled(slot) && (owner === worldOwner || queue.incarnationOf(slot) === this.ownerIncarnation[owner]);
-      queue.release(slot);
-      if (!live || callback === undefined) continue;
-      this.nowUs = timeUs;
-      if (owner !== worldOwner && this.ownerPaused[owner] === 1) {
-        this.park(owner, callback, arg);
-        continue;
-      }
-      if (++this.eventsProcessed > this.eventsMax) {
-        throw new KvlabError('eventsMax', `the run exceeded eventsMax (${this.eventsMax}) events at ${this.nowUs} us: a runaway loop, or raise eventsMax`);
-      }
-      callback(arg);
-      return true;
+    const processed = this.eventsProcessed;
+    while (this.eventsProcessed === processed) {
+      if (!this.popOne()) return false;
     }
+    return true;
   }
 
   /** Runs every event due at or before `timeUs`, then sets the time to `timeUs`. */
@@ -147,9 +129,36 @@ export class Simulator {
     for (;;) {
       const slot = queue.peek();
       if (slot < 0 || queue.timeOf(slot) > timeUs) break;
-      this.step();
+      this.popOne();
     }
     this.nowUs = timeUs;
+  }
+
+  /**
+   * Takes the top entry off the queue and runs, parks or discards it (cancelled, or its owner was
+   * cancelled since). False when the queue is empty.
+   */
+  private popOne(): boolean {
+    const queue = this.queue;
+    if (queue.peek() < 0) return false;
+    const slot = queue.pop();
+    const callback = queue.callbackOf(slot);
+    const arg = queue.argOf(slot);
+    const owner = queue.ownerOf(slot);
+    const timeUs = queue.timeOf(slot);
+    const live = !queue.isCancelled(slot) && (owner === worldOwner || queue.incarnationOf(slot) === this.ownerIncarnation[owner]);
+    queue.release(slot);
+    if (!live || callback === undefined) return true;
+    this.nowUs = timeUs;
+    if (owner !== worldOwner && this.ownerPaused[owner] === 1) {
+      this.park(owner, callback, arg);
+      return true;
+    }
+    if (++this.eventsProcessed > this.eventsMax) {
+      throw new KvlabError('eventsMax', `the run exceeded eventsMax (${this.eventsMax}) events at ${this.nowUs} us: a runaway loop, or raise eventsMax`);
+    }
+    callback(arg);
+    return true;
   }
 
   /** Runs for `durationUs` of virtual time from now. */

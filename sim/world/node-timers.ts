@@ -21,6 +21,8 @@ export interface TimerIdSource {
 
 export class NodeTimers implements Timers {
   private readonly pending = new Map<TimerId, PendingTimer>();
+  /** Set when the process is gone: a stale reference can no longer schedule anything. */
+  private retired = false;
   private readonly fireHandler = (timer: PendingTimer): void => this.fire(timer);
 
   constructor(
@@ -36,6 +38,7 @@ export class NodeTimers implements Timers {
   }
 
   schedule(delayMs: number, callback: () => void): TimerId {
+    if (this.retired) return 0 as TimerId;
     assert(Number.isFinite(delayMs) && delayMs >= 0, () => `timer delay must be a finite number >= 0 ms, got ${delayMs}`);
     if (this.pending.size >= this.timersPendingMax) {
       throw new KvlabError('timersPendingMax', `node ${this.node} has more than timersPendingMax (${this.timersPendingMax}) timers pending`);
@@ -46,6 +49,12 @@ export class NodeTimers implements Timers {
     timer.eventId = this.sim.schedule(this.clock.virtualDelayUs(localDelayUs), this.fireHandler, this.node, timer);
     this.pending.set(id, timer);
     return id;
+  }
+
+  /** The process crashed or stopped (its kernel events are already cancelled). */
+  retire(): void {
+    this.retired = true;
+    this.pending.clear();
   }
 
   cancel(id: TimerId): void {

@@ -212,6 +212,7 @@ export class SimWorld {
   }
 
   private forgetProcess(n: SimNode): void {
+    n.timers?.retire();
     n.env = undefined;
     n.timers = undefined;
     n.instance = undefined;

@@ -164,3 +164,20 @@ describe('Simulator eventsMax', () => {
     expect(sim.eventsProcessed).toBe(1001);
   });
 });
+
+describe('Simulator pause and time bounds', () => {
+  it('parking never runs past the runUntil bound or moves time backwards', () => {
+    const sim = new Simulator();
+    const ran: string[] = [];
+    sim.schedule(5, () => ran.push('t5'), 2);
+    sim.schedule(15, () => ran.push('t15'), 2);
+    sim.pauseOwner(2);
+    sim.runUntil(9);
+    expect(sim.nowUs).toBe(9);
+    sim.schedule(1, () => sim.park(2, () => ran.push('frame@10')));
+    sim.runUntil(30);
+    sim.resumeOwner(2);
+    sim.runUntil(30);
+    expect(ran).toEqual(['t5', 'frame@10', 't15']);
+  });
+});
