@@ -1,0 +1,1 @@
+export { LevelEngine, type LevelEngineOptions, type LevelEngineStats } from './level-engine.ts';

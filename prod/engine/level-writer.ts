@@ -1,0 +1,162 @@
+// The serial, ordered path from the engine's synchronous writes to LevelDB. At most one LevelDB batch
+// is in flight; writes that arrive meanwhile wait and then leave together as one batch (group commit),
+// so one fsync covers many applied commands. Every LevelDB batch also records the applied index of its
+// last job, so the applied index and the data it describes are always on disk together.
+//
+// A failed LevelDB write stops the writer for good (fail-stop): the durable index stops advancing,
+// flush callbacks get the error, and the host is told through onFailure. Memory stays correct, but the
+// node must stop and restart, replaying from its Raft log beyond durableAppliedIndex().
+import type { BatchOperation, ClassicLevel } from 'classic-level';
+import type { FlushCallback } from '../../core/kv/engine.ts';
+import { assert } from '../../core/types.ts';
+import { appliedKey, encodeIndex } from './level-format.ts';
+
+export type LevelOp = { readonly type: 'put'; readonly key: Buffer; readonly value: Buffer } | { readonly type: 'del'; readonly key: Buffer };
+
+export interface WriteJob {
+  readonly seq: number;
+  readonly ops: readonly LevelOp[];
+  readonly appliedIndex: number;
+  readonly sync: boolean;
+  /** Keys whose values this job writes: the engine's in-memory overlay may drop them once written. */
+  readonly putKeys: readonly string[];
+}
+
+export interface LevelWriterOptions {
+  /** Ops merged into one LevelDB batch, beyond which jobs wait for the next one (one big job goes alone). */
+  readonly batchOpsMax: number;
+  readonly onWritten: (jobs: readonly WriteJob[]) => void;
+  readonly onFailure: (error: Error) => void;
+}
+
+interface FlushWaiter {
+  readonly seq: number;
+  readonly done: FlushCallback;
+}
+
+export class LevelWriter {
+  private readonly queue: WriteJob[] = [];
+  private readonly waiters: FlushWaiter[] = [];
+  private inFlight = false;
+  private failureError: Error | null = null;
+  private enqueuedSeq = 0;
+  private durableSeq = 0;
+  private durableApplied: number;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly db: ClassicLevel<Buffer, Buffer>,
+    appliedOnDisk: number,
+    private readonly options: LevelWriterOptions,
+  ) {
+    this.durableApplied = appliedOnDisk;
+  }
+
+  enqueue(job: WriteJob): void {
+    assert(job.seq > this.enqueuedSeq, () => `write job ${job.seq} is not after ${this.enqueuedSeq}`);
+    this.enqueuedSeq = job.seq;
+    if (this.failureError !== null) return; // fail-stop: nothing more reaches the disk
+    this.queue.push(job);
+    this.kick();
+  }
+
+  /** Calls `done` once every job enqueued so far is durable (or with the writer's failure). */
+  flushAfter(seq: number, done: FlushCallback): void {
+    if (this.failureError !== null) {
+      const error = this.failureError;
+      setImmediate(() => done(error));
+    } else if (this.durableSeq >= seq) setImmediate(() => done(null));
+    else this.waiters.push({ seq, done });
+  }
+
+  /** The seq of the last job known durable. */
+  durableSequence(): number {
+    return this.durableSeq;
+  }
+
+  durableAppliedIndex(): number {
+    return this.durableApplied;
+  }
+
+  /** The LevelDB error that stopped the writer, if any. */
+  failure(): Error | null {
+    return this.failureError;
+  }
+
+  pendingJobs(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void> {
+    if (!this.inFlight && (this.queue.length === 0 || this.failureError !== null)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private kick(): void {
+    if (this.inFlight || this.failureError !== null || this.queue.length === 0) return;
+    const jobs = this.takeBatch();
+    const last = jobs[jobs.length - 1];
+    const ops: LevelOp[] = [];
+    for (const job of jobs) for (const op of job.ops) ops.push(op);
+    ops.push({ type: 'put', key: appliedKey, value: encodeIndex(last.appliedIndex) });
+    const sync = jobs.some((job) => job.sync);
+    this.inFlight = true;
+    this.db.batch(ops as Array<BatchOperation<ClassicLevel<Buffer, Buffer>, Buffer, Buffer>>, { sync }).then(
+      () => this.written(jobs, sync),
+      (error: unknown) => this.failed(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  private takeBatch(): WriteJob[] {
+    let ops = 0;
+    let count = 0;
+    while (count < this.queue.length) {
+      const next = this.queue[count].ops.length;
+      if (count > 0 && ops + next > this.options.batchOpsMax) break;
+      ops += next;
+      count += 1;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private written(jobs: readonly WriteJob[], sync: boolean): void {
+    this.inFlight = false;
+    const last = jobs[jobs.length - 1];
+    if (sync) {
+      // LevelDB's log is sequential: a synced batch makes every earlier batch durable too.
+      this.durableSeq = last.seq;
+      this.durableApplied = last.appliedIndex;
+    }
+    this.options.onWritten(jobs);
+    this.releaseWaiters();
+    this.kick();
+    this.notifyIdle();
+  }
+
+  private failed(error: Error): void {
+    this.inFlight = false;
+    this.failureError = error;
+    this.queue.length = 0;
+    this.releaseWaiters();
+    this.notifyIdle();
+    this.options.onFailure(error);
+  }
+
+  private releaseWaiters(): void {
+    let kept = 0;
+    for (const waiter of this.waiters) {
+      if (this.failureError !== null) waiter.done(this.failureError);
+      else if (waiter.seq <= this.durableSeq) waiter.done(null);
+      else this.waiters[kept++] = waiter;
+    }
+    this.waiters.length = kept;
+  }
+
+  private notifyIdle(): void {
+    if (this.inFlight || (this.queue.length > 0 && this.failureError === null)) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
