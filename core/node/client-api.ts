@@ -2,7 +2,7 @@
 // the simulator runs its event loop synchronously, and a Promise continuation would only run after it.
 // prod/ wraps these in Promises.
 import type { KvRead, KvResult, KvWrite } from '../kv/commands.ts';
-import type { NodeId } from '../types.ts';
+import type { GroupId, LogIndex, NodeId, Term } from '../types.ts';
 
 export type Consistency = 'linearizable' | 'lease' | 'stale';
 
@@ -15,7 +15,14 @@ export type ClientError =
   | { readonly code: 'invalid'; readonly message: string }
   | { readonly code: 'stopping'; readonly message: string };
 
-export type ClientCallback = (error: ClientError | null, result?: KvResult) => void;
+/** Where an acknowledged write sits in the log (lets the simulator check durability at ack time). */
+export interface WriteReceipt {
+  readonly group: GroupId;
+  readonly index: LogIndex;
+  readonly term: Term;
+}
+
+export type ClientCallback = (error: ClientError | null, result?: KvResult, receipt?: WriteReceipt) => void;
 
 export interface WriteOptions {
   /** Session for exactly-once retries; a node generates one per call when absent. */

@@ -74,18 +74,46 @@ export const NetworkSpec = T.Object(
   { additionalProperties: false, default: {} },
 );
 
+const Us = (description: string) => T.Number({ minimum: 0, description });
+
+/** Same shape as sim/disk/options.ts SimDiskOptionsInput (fsync latency in microseconds). */
 export const DiskSpec = T.Object(
   {
-    fsyncLatency: T.Optional(LatencyModel),
-    unsyncedOnCrash: T.Optional(
+    capacityBytes: T.Optional(T.Integer({ minimum: 1, description: 'writes beyond fail with ENOSPC' })),
+    sectorBytes: T.Optional(T.Integer({ minimum: 1, description: 'torn writes tear at this granularity' })),
+    fsyncLatency: T.Optional(
+      T.Union([
+        T.Object({ kind: T.Literal('constant'), us: Us('latency') }, { additionalProperties: false }),
+        T.Object({ kind: T.Literal('uniform'), usMin: Us('lower bound'), usMax: Us('upper bound') }, { additionalProperties: false }),
+        T.Object(
+          { kind: T.Literal('longTail'), baseUs: Us('typical latency'), tailProbability: Probability('chance of a slow fsync'), tailUsMax: Us('slowest fsync') },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+    crash: T.Optional(
       T.Object(
-        { lost: Probability('unsynced writes vanish'), kept: Probability('unsynced writes survive'), torn: Probability('unsynced writes survive in part') },
-        { additionalProperties: false, description: 'fate of each file’s unsynced writes at a crash; weights' },
+        {
+          file: T.Optional(
+            T.Object(
+              { lostProbability: T.Optional(Probability('unsynced bytes vanish')), keptProbability: T.Optional(Probability('unsynced bytes survive')), tornProbability: T.Optional(Probability('a prefix of the unsynced sectors survives')) },
+              { additionalProperties: false },
+            ),
+          ),
+          dir: T.Optional(
+            T.Object(
+              { lostProbability: T.Optional(Probability('unsynced directory changes vanish')), keptProbability: T.Optional(Probability('they survive')), prefixProbability: T.Optional(Probability('the earlier ones survive')) },
+              { additionalProperties: false },
+            ),
+          ),
+          garbleProbability: T.Optional(Probability('a torn boundary sector is partly garbage')),
+        },
+        { additionalProperties: false, description: 'fate of unsynced data at a crash' },
       ),
     ),
-    readCorruptionProbability: T.Optional(Probability('chance a read returns flipped bits')),
+    readCorruptProbability: T.Optional(Probability('chance a read returns a flipped bit')),
     writeErrorProbability: T.Optional(Probability('chance a write fails with EIO')),
-    capacityBytes: T.Optional(T.Integer({ minimum: 1, description: 'ENOSPC beyond this' })),
+    fsyncErrorProbability: T.Optional(Probability('chance an fsync fails with EIO')),
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,0 +1,170 @@
+// One simulated client: invokes operations at a seeded rate against a node, records each in the
+// history (invoke, then ok / fail / info), and traces them. A client has one operation outstanding;
+// after an `info` (unknown outcome) it continues under a new process id, as the history format asks.
+import type { Random } from '../../core/env/random.ts';
+import type { Tracer } from '../../core/env/tracer.ts';
+import type { KvResult, KvWrite } from '../../core/kv/commands.ts';
+import type { ClientError, KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
+import type { NodeId } from '../../core/types.ts';
+import type { HistoryF, OperationCall } from '../check/history-types.ts';
+import type { HistoryWriter } from '../check/history.ts';
+
+export interface ClientWorld {
+  nowUs(): number;
+  /** Runs `callback` after `delayUs` of virtual time (a world-owned event: clients never crash). */
+  schedule(delayUs: number, callback: () => void): void;
+  /** A node's client API, or undefined when the node is down. */
+  api(node: NodeId): KvClientApi | undefined;
+  nodes(): readonly NodeId[];
+  readonly tracer: Tracer;
+  readonly history: HistoryWriter;
+  /** Allocates a fresh process id. */
+  newProcess(): number;
+  /** Called for every acknowledged write, with where it sits in the log. */
+  onWriteAcknowledged?(receipt: WriteReceipt, call: OperationCall): void;
+  onOutcome?(outcome: 'ok' | 'fail' | 'info', f: HistoryF, latencyUs: number): void;
+}
+
+export interface ClientPlan {
+  readonly chooseOperation: () => HistoryF;
+  readonly chooseKey: () => string;
+  readonly newValue: () => string;
+  readonly reads: 'linearizable' | 'lease' | 'stale';
+  /** Mean time between operations of this client. */
+  readonly intervalUs: number;
+  /** The client gives up (info) after this, even if the node never answers (it may have crashed). */
+  readonly timeoutUs: number;
+  /** No new operation starts at or after this time. */
+  readonly stopUs: number;
+  /** Shared budget of operations; the client stops when it reaches 0. */
+  readonly budget: { remaining: number };
+}
+
+export class SimClient {
+  private process: number;
+  private node: NodeId;
+  private opToken = 0;
+  /** Last value this client saw per key: cas expectations that can succeed. */
+  private readonly seen = new Map<string, string | null>();
+
+  constructor(private readonly world: ClientWorld, private readonly plan: ClientPlan, private readonly random: Random) {
+    this.process = world.newProcess();
+    this.node = random.pick(world.nodes());
+  }
+
+  start(): void {
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    const waitUs = Math.max(1, Math.round(-this.plan.intervalUs * Math.log(1 - this.random.next())));
+    if (this.world.nowUs() + waitUs >= this.plan.stopUs) return;
+    this.world.schedule(waitUs, () => this.invoke());
+  }
+
+  private invoke(): void {
+    if (this.plan.budget.remaining <= 0) return;
+    this.plan.budget.remaining--;
+    const call = this.nextCall();
+    const startUs = this.world.nowUs();
+    const op = this.world.history.invoke(this.process, call, startUs);
+    this.trace('client.invoke', op, call, callValue(call));
+    const token = ++this.opToken;
+    let settled = false;
+    const settle = (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => {
+      if (settled || token !== this.opToken) return;
+      settled = true;
+      this.complete(op, call, outcome, startUs, read, receipt);
+    };
+    this.world.schedule(this.plan.timeoutUs, () => settle('info'));
+    const api = this.world.api(this.node);
+    if (!api) {
+      // The node is down: the request never left the client.
+      this.world.schedule(1, () => settle('fail'));
+      return;
+    }
+    this.send(api, call, (outcome, read, receipt) => settle(outcome, read, receipt));
+  }
+
+  private send(api: KvClientApi, call: OperationCall, done: (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => void): void {
+    if (call.f === 'get') {
+      api.read({ op: 'get', key: call.key }, { consistency: this.plan.reads }, (error, result) => {
+        if (error) return done(errorOutcome(error));
+        done('ok', (result as Extract<KvResult, { kind: 'value' }>).value);
+      });
+      return;
+    }
+    api.write(toWrite(call), {}, (error, result, receipt) => {
+      if (error) return done(errorOutcome(error));
+      if (result?.kind === 'casFailed' || result?.kind === 'error') return done('fail');
+      done('ok', undefined, receipt);
+    });
+  }
+
+  private complete(op: number, call: OperationCall, outcome: 'ok' | 'fail' | 'info', startUs: number, read?: string | null, receipt?: WriteReceipt): void {
+    const nowUs = this.world.nowUs();
+    const { history } = this.world;
+    if (outcome === 'ok') history.ok(this.process, nowUs, call.f === 'get' ? (read ?? null) : undefined);
+    else if (outcome === 'fail') history.fail(this.process, nowUs);
+    else history.info(this.process, nowUs);
+    this.trace(`client.${outcome}`, op, call, outcome === 'ok' && call.f === 'get' ? (read ?? null) : callValue(call));
+    this.world.onOutcome?.(outcome, call.f, nowUs - startUs);
+    if (outcome === 'ok') this.learn(call, read);
+    if (outcome === 'ok' && receipt && call.f !== 'get') this.world.onWriteAcknowledged?.(receipt, call);
+    if (outcome === 'info') this.process = this.world.newProcess();
+    // After trouble, try another node next time (the one we used may be partitioned or down).
+    if (outcome !== 'ok') this.node = this.random.pick(this.world.nodes());
+    this.scheduleNext();
+  }
+
+  private nextCall(): OperationCall {
+    const f = this.plan.chooseOperation();
+    const key = this.plan.chooseKey();
+    if (f === 'get' || f === 'delete') return { f, key };
+    if (f === 'put') return { f, key, value: this.plan.newValue() };
+    const expected = this.seen.has(key) ? (this.seen.get(key) as string | null) : null;
+    return { f: 'cas', key, expected, value: this.plan.newValue() };
+  }
+
+  private learn(call: OperationCall, read: string | null | undefined): void {
+    if (call.f === 'get') this.seen.set(call.key, read ?? null);
+    else if (call.f === 'put' || call.f === 'cas') this.seen.set(call.key, call.value);
+    else this.seen.set(call.key, null);
+  }
+
+  private trace(kind: string, op: number, call: OperationCall, value: unknown): void {
+    if (!this.world.tracer.enabled(kind)) return;
+    this.world.tracer.emit(kind, { op, process: this.process, f: call.f, key: call.key, value, target: this.node });
+  }
+}
+
+function toWrite(call: Exclude<OperationCall, { f: 'get' }>): KvWrite {
+  switch (call.f) {
+    case 'put':
+      return { op: 'set', key: call.key, value: call.value };
+    case 'delete':
+      return { op: 'del', keys: [call.key] };
+    case 'cas':
+      return { op: 'cas', key: call.key, expected: call.expected, value: call.value };
+  }
+}
+
+/** Errors returned before a request was proposed mean it never happened; the rest are unknown. */
+function errorOutcome(error: ClientError): 'fail' | 'info' {
+  switch (error.code) {
+    case 'noLeader':
+    case 'overloaded':
+    case 'tooLarge':
+    case 'invalid':
+      return 'fail';
+    case 'timeout':
+    case 'stopping':
+      return 'info';
+  }
+}
+
+function callValue(call: OperationCall): unknown {
+  if (call.f === 'put') return call.value;
+  if (call.f === 'cas') return [call.expected, call.value];
+  return null;
+}
