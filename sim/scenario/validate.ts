@@ -135,9 +135,10 @@ function checkCrossFields(s: Scenario, file: string): void {
     ['nemesis.durationMs', s.nemesis?.durationMs],
   ];
   for (const [path, range] of ranges) if (range && range[0] > range[1]) fail(path, range, 'expected [min, max] with min <= max');
-  for (const [path, latency] of [['network.latency', s.network.latency], ['disk.fsyncLatency', s.disk.fsyncLatency]] as const) {
-    if (latency?.kind === 'uniform' && latency.msMin > latency.msMax) fail(path, latency, 'expected msMin <= msMax');
-  }
+  const net = s.network.latency;
+  if (net?.kind === 'uniform' && net.msMin > net.msMax) fail('network.latency', net, 'expected msMin <= msMax');
+  const fsync = s.disk.fsyncLatency;
+  if (fsync?.kind === 'uniform' && fsync.usMin > fsync.usMax) fail('disk.fsyncLatency', fsync, 'expected usMin <= usMax');
   const mix = s.workload.mix;
   if (s.workload.clients > 0 && mix.get + mix.put + mix.delete + mix.cas <= 0) fail('workload.mix', mix, 'expected at least one positive weight');
   if (s.cluster.heartbeatTicks >= s.cluster.electionTicks) {
