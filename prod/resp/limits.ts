@@ -15,8 +15,10 @@ export interface RespLimits {
   readonly inlineBytesMax: number;
   /** Commands of one connection dispatched but not yet answered; beyond it we stop reading the socket. */
   readonly pipelineDepthMax: number;
-  /** Bytes of replies queued on one socket that the client has not read; beyond it we stop reading. */
-  readonly replyBytesPendingMax: number;
+  /** Reply bytes queued on a socket that the client has not read yet; beyond it we stop reading requests. */
+  readonly outputBytesSoftMax: number;
+  /** Beyond this many queued reply bytes the client is disconnected (it pipelines without reading). */
+  readonly outputBytesHardMax: number;
   /** Open client connections; the next one is answered `-ERR max number of clients reached`. */
   readonly connectionsMax: number;
   /** Close a connection silent for this long; 0 = never (like Redis's default `timeout 0`). */
@@ -24,8 +26,11 @@ export interface RespLimits {
   /** Before AUTH (when a password is set) clients may only send tiny commands, as in Redis. */
   readonly unauthenticatedArgsMax: number;
   readonly unauthenticatedBulkBytesMax: number;
-  /** Keys returned by one SCAN call at most, whatever COUNT asks. */
+  /** Keys examined by one SCAN call at most, whatever COUNT asks. */
   readonly scanCountMax: number;
+  /** SCAN cursors the server remembers (see scan-cursors.ts), by count and by total bytes. */
+  readonly scanCursorsMax: number;
+  readonly scanCursorBytesMax: number;
 }
 
 const MiB = 1024 * 1024;
@@ -37,12 +42,15 @@ export const defaultRespLimits: RespLimits = {
   commandBytesMax: 32 * MiB,
   inlineBytesMax: 64 * 1024,
   pipelineDepthMax: 1024,
-  replyBytesPendingMax: 16 * MiB,
+  outputBytesSoftMax: 16 * MiB,
+  outputBytesHardMax: 256 * MiB,
   connectionsMax: 10_000,
   idleTimeoutMs: 0,
   unauthenticatedArgsMax: 10,
   unauthenticatedBulkBytesMax: 16 * 1024,
   scanCountMax: 10_000,
+  scanCursorsMax: 100_000,
+  scanCursorBytesMax: 32 * MiB,
 };
 
 /** Defaults overridden by `overrides`; throws a KvlabError naming the first bad field. */

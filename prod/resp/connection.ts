@@ -1,0 +1,210 @@
+// One client connection: bytes in, commands dispatched in arrival order, replies out in the same order
+// even though writes complete asynchronously (a slot per command, flushed from the head).
+//
+// Backpressure instead of unbounded buffers: we stop reading the socket while pipelineDepthMax commands
+// await their replies or while outputBytesSoftMax reply bytes wait for the client to read them, and we
+// resume when both drop. A client that keeps pipelining without reading past outputBytesHardMax is
+// disconnected (Redis's client-output-buffer-limit).
+import type { Socket } from 'node:net';
+import type { RequestMetrics, RequestOutcome } from '../metrics/request-metrics.ts';
+import type { CommandTable, Dispatched } from './command-table.ts';
+import type { RespConnectionState, RespServerContext } from './command-spec.ts';
+import type { RespLimits } from './limits.ts';
+import { RespParser, type RespParserLimits } from './parser.ts';
+import { encodeReply, errorReply, type RespReply } from './reply.ts';
+
+export interface ConnectionServices {
+  readonly table: CommandTable;
+  readonly server: RespServerContext;
+  readonly metrics: RequestMetrics;
+  readonly monotonicMs: () => number;
+  /** A handler threw (a bug): the client got `-ERR internal error`, the server keeps running. */
+  readonly onInternalError: (error: unknown, command: string) => void;
+}
+
+interface ReplySlot {
+  encoded: string | null;
+  closeAfter: boolean;
+}
+
+function parserLimits(limits: RespLimits, authenticated: boolean): RespParserLimits {
+  return {
+    bulkBytesMax: authenticated ? limits.bulkBytesMax : Math.min(limits.bulkBytesMax, limits.unauthenticatedBulkBytesMax),
+    argsMax: authenticated ? limits.argsMax : Math.min(limits.argsMax, limits.unauthenticatedArgsMax),
+    commandBytesMax: limits.commandBytesMax,
+    inlineBytesMax: limits.inlineBytesMax,
+  };
+}
+
+function outcomeOf(reply: RespReply): RequestOutcome {
+  if (reply.type !== 'error') return 'ok';
+  if (reply.text.startsWith('CLUSTERDOWN') || reply.text.startsWith('TRYAGAIN')) return 'unavailable';
+  return reply.text.startsWith('TIMEOUT') ? 'timeout' : 'error';
+}
+
+export class RespConnection {
+  readonly state: RespConnectionState;
+  private readonly parser: RespParser;
+  /** Commands dispatched and not yet written, oldest first; at most pipelineDepthMax (+1 protocol error). */
+  private readonly slots: ReplySlot[] = [];
+  /** No more requests will be read: QUIT, a protocol error, or the socket closed. */
+  private stopped = false;
+  private closed = false;
+  private paused = false;
+
+  constructor(
+    private readonly socket: Socket,
+    id: number,
+    private readonly services: ConnectionServices,
+  ) {
+    const { server } = services;
+    this.state = {
+      id,
+      remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+      connectedAtMs: server.wallClockMs(),
+      name: null,
+      libName: null,
+      libVersion: null,
+      authenticated: server.requirepass === null,
+      closeAfterReply: false,
+    };
+    this.parser = new RespParser(parserLimits(server.limits, this.state.authenticated));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.parser.push(chunk);
+      this.pump();
+    });
+    socket.on('drain', () => this.pump());
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => {
+      this.closed = true;
+      this.stopped = true;
+    });
+    if (server.limits.idleTimeoutMs > 0) {
+      socket.setTimeout(server.limits.idleTimeoutMs, () => {
+        if (this.slots.length === 0) this.destroy();
+      });
+    }
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.stopped = true;
+    this.socket.destroy();
+  }
+
+  /** Dispatches buffered requests while the limits allow, writes finished replies, adjusts reading. */
+  private pump(): void {
+    if (this.closed) return;
+    // Each pass dispatches at least one command or stops; flushing frees slots for the next pass.
+    for (;;) {
+      const dispatched = this.dispatchBuffered();
+      this.flush();
+      if (dispatched === 0 || this.closed) break;
+    }
+    this.adjustReading();
+  }
+
+  private canDispatch(): boolean {
+    const { limits } = this.services.server;
+    return !this.stopped && this.slots.length < limits.pipelineDepthMax && this.socket.writableLength < limits.outputBytesSoftMax;
+  }
+
+  private dispatchBuffered(): number {
+    let dispatched = 0;
+    while (this.canDispatch()) {
+      const request = this.parser.next();
+      if (request === undefined) break;
+      dispatched += 1;
+      if (request.kind === 'protocolError') {
+        this.slots.push({ encoded: encodeReply(errorReply(`ERR ${request.message}`)), closeAfter: true });
+        this.stopped = true;
+      } else {
+        this.execute(request.args);
+      }
+    }
+    return dispatched;
+  }
+
+  private execute(args: string[]): void {
+    const slot: ReplySlot = { encoded: null, closeAfter: false };
+    this.slots.push(slot);
+    const startedMs = this.services.monotonicMs();
+    const wasAuthenticated = this.state.authenticated;
+    let dispatched: Dispatched;
+    try {
+      dispatched = this.services.table.dispatch({ args, connection: this.state, server: this.services.server });
+    } catch (error) {
+      dispatched = { command: args[0].toLowerCase(), reply: this.internalError(error, args[0]) };
+    }
+    if (this.state.closeAfterReply) {
+      slot.closeAfter = true;
+      this.stopped = true;
+    }
+    if (this.state.authenticated !== wasAuthenticated) {
+      this.parser.setLimits(parserLimits(this.services.server.limits, this.state.authenticated));
+    }
+    const finish = (reply: RespReply) => {
+      slot.encoded = this.encode(reply, dispatched.command);
+      const seconds = (this.services.monotonicMs() - startedMs) / 1000;
+      this.services.metrics.observe('resp', dispatched.command, outcomeOf(reply), seconds);
+    };
+    const { reply } = dispatched;
+    if (!(reply instanceof Promise)) {
+      finish(reply);
+      return;
+    }
+    reply
+      .then(finish, (error: unknown) => finish(this.internalError(error, dispatched.command)))
+      .then(() => this.pump());
+  }
+
+  private encode(reply: RespReply, command: string): string {
+    try {
+      return encodeReply(reply);
+    } catch (error) {
+      return encodeReply(this.internalError(error, command));
+    }
+  }
+
+  private internalError(error: unknown, command: string): RespReply {
+    this.services.onInternalError(error, command);
+    const message = error instanceof Error ? error.message : String(error);
+    return errorReply(`ERR internal error: ${message}`);
+  }
+
+  /** Writes every finished reply at the head of the queue in one socket write. */
+  private flush(): void {
+    let out = '';
+    let closeAfter = false;
+    while (this.slots.length > 0 && this.slots[0].encoded !== null) {
+      const slot = this.slots.shift()!;
+      out += slot.encoded;
+      if (slot.closeAfter) {
+        closeAfter = true;
+        break;
+      }
+    }
+    if (out.length > 0 && !this.closed) this.socket.write(Buffer.from(out, 'latin1'));
+    if (closeAfter) {
+      this.stopped = true;
+      this.slots.length = 0;
+      this.socket.end();
+    } else if (this.socket.writableLength > this.services.server.limits.outputBytesHardMax) {
+      this.destroy();
+    }
+  }
+
+  private adjustReading(): void {
+    if (this.closed) return;
+    const { limits } = this.services.server;
+    const wantsMore = !this.stopped && this.slots.length < limits.pipelineDepthMax && this.socket.writableLength < limits.outputBytesSoftMax;
+    if (wantsMore && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    } else if (!wantsMore && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+}
