@@ -137,3 +137,17 @@ describe('message pairing', () => {
     expect(late).toEqual([2000]);
   });
 });
+
+describe('lifecycle from the machine', () => {
+  it('takes the state before a node first starts from its first transition', () => {
+    const model = readTimeline(traceText([
+      [0, 1, 'node.lifecycle', { from: 'stopped', to: 'starting', event: 'start' }],
+      [300, 2, 'node.lifecycle', { from: 'stopped', to: 'starting', event: 'start' }],
+      [310, 2, 'node.lifecycle', { from: 'starting', to: 'up', event: 'ready' }],
+      [320, null, 'fault.start', { fault: 'oneWay', id: 3, from: [1, 2], to: [3] }],
+    ]));
+    const node2 = model.lifecycleSpans.filter((s) => s.node === 2).map((s) => [s.state, s.start, s.end]);
+    expect(node2).toEqual([['stopped', 0, 300], ['starting', 300, 310], ['up', 310, 1000]]);
+    expect(model.faults[0].label).toBe('oneWay 1,2→3');
+  });
+});

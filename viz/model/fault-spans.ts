@@ -60,9 +60,17 @@ function partitionGroups(value: unknown): number[][] | null {
 export function faultLabel(event: TraceEvent, groups: readonly (readonly number[])[] | null): string {
   const name = event.fault as string;
   if (groups !== null) return `${name} ${groups.map((side) => side.join(',')).join(' | ')}`;
-  if (Number.isInteger(event.from) && Number.isInteger(event.to)) return `${name} ${event.from}→${event.to}`;
+  const from = nodeListText(event.from);
+  const to = nodeListText(event.to);
+  if (from !== null && to !== null) return `${name} ${from}→${to}`;
   if (event.node !== null) return `${name} n${event.node}`;
   return name;
+}
+
+function nodeListText(value: unknown): string | null {
+  if (Number.isInteger(value)) return String(value);
+  if (Array.isArray(value) && value.every(Number.isInteger)) return value.join(',');
+  return null;
 }
 
 /** Which side of a partition a node is on (-1: on none, so cut off from all). */

@@ -27,7 +27,11 @@ export class LifecycleSpanBuilder {
 
   add(event: TraceEvent): void {
     const node = event.node as number;
-    if (event.kind === 'node.lifecycle') this.enter(node, event.to as string, event.event as string, event.t);
+    if (event.kind === 'node.lifecycle') {
+      // Before its first transition a node was in that transition's `from` state (e.g. stopped).
+      if (!this.current.has(node)) this.current.set(node, { state: event.from as string, event: '', since: 0 });
+      this.enter(node, event.to as string, event.event as string, event.t);
+    }
     else if (event.kind === 'node.crash' && this.stateOf(node) !== 'crashed') this.enter(node, 'crashed', 'crash', event.t);
     else if (event.kind === 'node.restart' && downStates.has(this.stateOf(node))) this.enter(node, 'starting', 'restart', event.t);
   }

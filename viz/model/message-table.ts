@@ -1,6 +1,7 @@
 // Network frames paired from send to deliver or drop, as columns (a long run has hundreds of
 // thousands). Copies made by net.duplicate are frames of their own that point back at the original.
 import { Growable } from './growable.ts';
+import { IdIndex } from './id-index.ts';
 import type { MessageSummary, TraceEvent } from './trace-types.ts';
 
 export const MessageStatus = { InFlight: 0, Delivered: 1, Dropped: 2 } as const;
@@ -77,7 +78,7 @@ export class MessageTableBuilder {
   private readonly endEvent = new Growable(Int32Array);
   private readonly types = new Interner();
   private readonly dropReasons = new Interner();
-  private readonly byId = new Map<unknown, number>();
+  private readonly byId = new IdIndex();
 
   add(event: TraceEvent, index: number): void {
     switch (event.kind) {
@@ -157,10 +158,11 @@ export class MessageTableBuilder {
 }
 
 function splitLongFlights(sendT: Float64Array, endT: Float64Array): { cut: number; long: Int32Array } {
-  const flights: number[] = [];
-  for (let i = 0; i < sendT.length; i += 1) if (!Number.isNaN(endT[i])) flights.push(endT[i] - sendT[i]);
-  flights.sort((a, b) => a - b);
-  const cut = flights.length === 0 ? 0 : flights[Math.min(flights.length - 1, Math.floor(flights.length * longFlightQuantile))];
+  const flights = new Float64Array(sendT.length);
+  let ended = 0;
+  for (let i = 0; i < sendT.length; i += 1) if (!Number.isNaN(endT[i])) flights[ended++] = endT[i] - sendT[i];
+  const sorted = flights.subarray(0, ended).sort();
+  const cut = ended === 0 ? 0 : sorted[Math.min(ended - 1, Math.floor(ended * longFlightQuantile))];
   const long: number[] = [];
   for (let i = 0; i < sendT.length; i += 1) if (Number.isNaN(endT[i]) || endT[i] - sendT[i] > cut) long.push(i);
   return { cut, long: Int32Array.from(long) };

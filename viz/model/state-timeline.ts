@@ -1,5 +1,6 @@
 // Node state at any event: the reducer's world is saved every `checkpointEvery` state events, so
-// "as of event i" clones the nearest earlier checkpoint and replays at most that many events.
+// "as of event i" clones the nearest earlier checkpoint and replays at most that many events, parsed
+// again from their raw lines (holding hundreds of thousands of parsed events would cost far more).
 import { lastAtOrBefore } from './growable.ts';
 import { applyStateEvent, cloneWorld, groupOf, stateKinds, type WorldState } from './node-state.ts';
 import type { TraceEvent } from './trace-types.ts';
@@ -18,7 +19,6 @@ interface Checkpoint {
 }
 
 export class StateTimelineBuilder {
-  private readonly events: TraceEvent[] = [];
   private readonly eventIndexes: number[] = [];
   private readonly checkpoints: Checkpoint[] = [];
   private readonly live: WorldState = new Map();
@@ -30,16 +30,18 @@ export class StateTimelineBuilder {
 
   add(event: TraceEvent, index: number): void {
     if (!stateKinds.has(event.kind)) return;
-    if (this.events.length === 0 && this.checkpoints.length === 0) this.checkpoints.push({ applied: 0, world: cloneWorld(this.live) });
-    this.events.push(event);
+    if (this.checkpoints.length === 0) this.checkpoints.push({ applied: 0, world: cloneWorld(this.live) });
     this.eventIndexes.push(index);
     applyStateEvent(this.live, event);
-    if (this.events.length % checkpointEvery === 0) this.checkpoints.push({ applied: this.events.length, world: cloneWorld(this.live) });
+    const applied = this.eventIndexes.length;
+    if (applied % checkpointEvery === 0) this.checkpoints.push({ applied, world: cloneWorld(this.live) });
   }
 
-  finish(): StateTimeline {
+  /** `lines` holds every event's raw text by event index (EventTable.lines). */
+  finish(lines: readonly string[]): StateTimeline {
     if (this.checkpoints.length === 0) this.checkpoints.push({ applied: 0, world: cloneWorld(this.live) });
-    const { events, eventIndexes, checkpoints } = this;
+    const eventIndexes = Int32Array.from(this.eventIndexes);
+    const { checkpoints } = this;
     return {
       at(eventIndex: number): WorldState {
         // Number of state events at or before eventIndex.
@@ -47,7 +49,7 @@ export class StateTimelineBuilder {
         let c = checkpoints.length - 1;
         while (checkpoints[c].applied > applied) c -= 1;
         const world = cloneWorld(checkpoints[c].world);
-        for (let i = checkpoints[c].applied; i < applied; i += 1) applyStateEvent(world, events[i]);
+        for (let i = checkpoints[c].applied; i < applied; i += 1) applyStateEvent(world, JSON.parse(lines[eventIndexes[i]]) as TraceEvent);
         return world;
       },
     };

@@ -9,6 +9,7 @@ import { MessageTableBuilder, type MessageTable } from './message-table.ts';
 import { RaftMarkBuilder, type CommitTable, type ElectionMark } from './raft-marks.ts';
 import { readReport, type ReportSummary } from './report.ts';
 import { RoleSpanBuilder, type RoleSpan } from './role-spans.ts';
+import { TransitionCollector, type StatechartTransition } from './statechart-spec.ts';
 import { StateTimelineBuilder, type StateTimeline } from './state-timeline.ts';
 import { TraceParser } from './trace-parser.ts';
 import type { TraceEvent, TraceMeta, TraceProblem } from './trace-types.ts';
@@ -50,6 +51,8 @@ export interface TimelineModel {
   readonly violations: readonly Violation[];
   readonly states: StateTimeline;
   readonly report: ReportSummary | null;
+  /** Role and lifecycle transitions the trace recorded (to draw statecharts without their definitions). */
+  readonly observed: { readonly role: readonly StatechartTransition[]; readonly lifecycle: readonly StatechartTransition[] };
   /** Everything that went wrong reading the files; a fatal one means only a prefix is shown. */
   readonly problems: readonly TraceProblem[];
 }
@@ -72,9 +75,11 @@ export class TimelineReader {
   private readonly ops = new ClientOpBuilder();
   private readonly states = new StateTimelineBuilder();
   private readonly violationEvents: Array<{ event: TraceEvent; index: number }> = [];
-  private readonly lanes = new Map<string, Lane>();
+  private readonly lanes = new Map<number, Lane>();
   private readonly nodes = new Set<number>();
   private sawClientEvents = false;
+  private readonly roleTransitions = new TransitionCollector();
+  private readonly lifecycleTransitions = new TransitionCollector();
 
   constructor(private readonly file = 'trace.jsonl') {
     this.parser = new TraceParser(file, { meta: (meta) => this.onMeta(meta), event: (e, i, raw) => this.onEvent(e, i, raw) });
@@ -103,7 +108,8 @@ export class TimelineReader {
       meta: this.meta, nodes: [...this.nodes].sort((a, b) => a - b), groups: this.groupList(), lanes: this.laneList(),
       startT: 0, endT, events, roleSpans: this.roles.finish(endT), lifecycleSpans: this.lifecycle.finish(endT),
       faults: this.faults.finish(endT), messages, commits: this.marks.finishCommits(), elections: this.marks.elections,
-      ops, opRows: rows, violations: this.violations(historyRecords, report, endT), states: this.states.finish(), report, problems,
+      ops, opRows: rows, violations: this.violations(historyRecords, report, endT), states: this.states.finish(events.lines), report, problems,
+      observed: { role: this.roleTransitions.transitions, lifecycle: this.lifecycleTransitions.transitions },
     };
   }
 
@@ -132,9 +138,11 @@ export class TimelineReader {
       this.addLane(event.group as number, event.node as number);
       this.roles.add(event);
       this.marks.add(event, index);
+      if (kind === 'raft.role') this.roleTransitions.add(event.from as string, event.to as string, typeof event.event === 'string' ? event.event : '');
     } else if (kind.startsWith('node.')) {
       this.roles.add(event);
       this.lifecycle.add(event);
+      if (kind === 'node.lifecycle') this.lifecycleTransitions.add(event.from as string, event.to as string, event.event as string);
     } else if (kind === 'fault.start' || kind === 'fault.stop') {
       this.faults.add(event, index);
     } else if (clientKinds.has(kind)) {
@@ -156,7 +164,7 @@ export class TimelineReader {
   }
 
   private addLane(group: number, node: number): void {
-    const key = `${group}/${node}`;
+    const key = group * laneKeyNodesMax + node;
     if (!this.lanes.has(key)) this.lanes.set(key, { group, node });
   }
 
@@ -205,6 +213,9 @@ export class TimelineReader {
       });
   }
 }
+
+/** Lane keys are group * laneKeyNodesMax + node (numbers hash faster than strings on the hot path). */
+const laneKeyNodesMax = 1 << 20;
 
 const clientKinds: ReadonlySet<string> = new Set(['client.invoke', 'client.ok', 'client.fail', 'client.info']);
 
