@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KvlabError } from '../../core/types.ts';
-import { describeOperation } from '../../sim/check/describe-operation.ts';
+import { describeOperation, plural } from '../../sim/check/describe-operation.ts';
 import { HistoryError, type Operation, parseHistory } from '../../sim/check/history.ts';
 import {
   checkLinearizability,
@@ -107,20 +107,20 @@ function readHistoryText(path: string): string {
 }
 
 function report(args: CheckArgs, result: LinearizabilityResult, operations: readonly Operation[]): string {
-  const counts = `${result.keysChecked} keys, ${result.operationsChecked} operations checked, ${result.steps} search steps`;
+  const counts = `${plural(result.keysChecked, 'key')}, ${plural(result.operationsChecked, 'operation')} checked, ${plural(result.steps, 'search step')}`;
   if (result.verdict === 'linearizable') return `${args.file}: linearizable (${counts})\n`;
   if (result.verdict === 'unknown') {
     const keys = result.unknownKeys.slice(0, 10).map((k) => JSON.stringify(k)).join(', ');
     const more = result.unknownKeys.length > 10 ? ` and ${result.unknownKeys.length - 10} more` : '';
     const budget = `--steps-max ${args.options.stepsMax ?? stepsMaxDefault}, --key-steps-max ${args.options.keyStepsMax ?? keyStepsMaxDefault}`;
-    return `${args.file}: unknown — the search budget (${budget}) ran out on ${result.unknownKeys.length} key(s): ${keys}${more}; the other keys are linearizable (${counts})\n`;
+    return `${args.file}: unknown — the search budget (${budget}) ran out on ${plural(result.unknownKeys.length, 'key')}: ${keys}${more}; the other keys are linearizable (${counts})\n`;
   }
   const byIndex = new Map(operations.map((op) => [op.invokeIndex, op]));
-  const lines = [`${args.file}: NOT linearizable — ${result.violations.length} of ${result.keysChecked} keys fail (${counts})`];
+  const lines = [`${args.file}: NOT linearizable — ${result.violations.length} of ${plural(result.keysChecked, 'key')} ${result.violations.length === 1 ? 'fails' : 'fail'} (${counts})`];
   for (const violation of result.violations.slice(0, violationsPrintedMax)) lines.push('', ...describeKey(violation, byIndex));
   const hidden = result.violations.length - violationsPrintedMax;
   if (hidden > 0) lines.push('', `... and ${hidden} more failing keys (all are in --json)`);
-  if (result.unknownKeys.length > 0) lines.push('', `${result.unknownKeys.length} key(s) ran out of search budget: unknown`);
+  if (result.unknownKeys.length > 0) lines.push('', `${plural(result.unknownKeys.length, 'other key')} ran out of search budget (unknown)`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,6 +1,11 @@
 // Human-readable renderings of operations and of a key's violation, for `kvlab check` and reports.
 import type { Operation } from './history-types.ts';
 
+/** "1 key", "3 keys". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** A value as users see it: a JSON string, or "absent" for null. */
 export function describeValue(value: string | null): string {
   return value === null ? 'absent' : JSON.stringify(value);
@@ -22,11 +27,13 @@ export function describeOperation(op: Operation): string {
   return `op ${op.invokeIndex}  process ${op.process}  ${describeCall(op)}  ${outcome}  t=${op.invokeTime}..${end}`;
 }
 
-/** "absent", `"a" or "b"`, `"a", "b" or absent`. */
-export function describeValueChoice(values: readonly (string | null)[]): string {
-  const parts = values.map(describeValue);
-  if (parts.length <= 1) return parts[0] ?? 'nothing';
-  return `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
+/** `could only hold "a"`, `could only be absent`, `could only hold "a" or "b", or be absent`. */
+export function describePossibleValues(values: readonly (string | null)[] | undefined): string {
+  if (values === undefined) return 'could hold any value';
+  const strings = values.filter((v): v is string => v !== null).map((v) => JSON.stringify(v));
+  const list = strings.length <= 1 ? (strings[0] ?? '') : `${strings.slice(0, -1).join(', ')} or ${strings[strings.length - 1]}`;
+  if (strings.length === 0) return values.length === 0 ? 'could hold no value at all' : 'could only be absent';
+  return strings.length === values.length ? `could only hold ${list}` : `could only hold ${list}, or be absent`;
 }
 
 /**
@@ -35,7 +42,7 @@ export function describeValueChoice(values: readonly (string | null)[]): string 
  */
 export function explainViolation(stuck: Operation, possible: readonly (string | null)[] | undefined): string {
   const who = `${stuck.call.f} of key ${JSON.stringify(stuck.call.key)} by process ${stuck.process} (op ${stuck.invokeIndex})`;
-  const holds = possible === undefined ? 'could hold any value' : `could only hold ${describeValueChoice(possible)}`;
+  const holds = describePossibleValues(possible);
   const order = 'no order of the operations that respects real time';
   if (stuck.call.f === 'get') {
     return `${who} returned ${describeValue(stuck.read)} at t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;

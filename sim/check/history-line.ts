@@ -19,7 +19,8 @@ export function parseHistoryLine(text: string, line: number, file: string): Hist
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new HistoryError(file, line, '', describeFound(text), 'allowed: one JSON object per line');
+    const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    throw new HistoryError(file, line, '', `text that is not JSON: ${shown}`, 'allowed: one JSON object per line');
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new HistoryError(file, line, '', describeFound(raw), 'allowed: one JSON object per line');

@@ -6,7 +6,7 @@
 // so each key is checked on its own. The search per key is in linearization-search.ts; a failing
 // key is then shrunk to a small window of ops for the report (failure-window.ts).
 import { assert } from '../../core/types.ts';
-import { explainViolation } from './describe-operation.ts';
+import { explainViolation, plural } from './describe-operation.ts';
 import { smallestFailingWindow } from './failure-window.ts';
 import type { Operation } from './history-types.ts';
 import { operationsByKey, wholeKeyOps } from './key-ops.ts';
@@ -120,6 +120,6 @@ function describeViolation(failed: FailedKey, initialState: number, stepsMax: nu
 
 function describeWindow(window: ViolationWindow): string {
   const start = window.fromAnyValue ? 'whatever the key held before' : 'from the key\'s initial value';
-  const count = window.ops.length === 1 ? '1 operation' : `${window.ops.length} operations`;
+  const count = plural(window.ops.length, 'operation');
   return `Smallest failing window: ${count} (ops ${window.ops.join(', ')}) between t=${window.timeMin} and t=${window.timeMax}, not linearizable ${start}.`;
 }

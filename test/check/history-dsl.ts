@@ -1,0 +1,41 @@
+// A compact notation for hand-made histories in tests, one event per line, written through
+// HistoryWriter (so it is also a valid history.jsonl). Line n happens at time 10 * n.
+//   p1 put k v1        invoke: put "v1" to key k by process 1
+//   p2 get k           invoke: get
+//   p3 cas k nil v2    invoke: cas expecting absent (nil) to "v2"
+//   p4 delete k        invoke: delete
+//   p1 ok              completion of process 1's op; for a get: "p2 ok v1" or "p2 ok nil"
+//   p1 fail / p1 info
+import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../sim/check/history.ts';
+
+export interface DslHistory {
+  readonly text: string;
+  readonly operations: Operation[];
+}
+
+const value = (word: string | undefined): string | null => (word === undefined || word === 'nil' ? null : word);
+
+export function history(source: string): DslHistory {
+  const lines: string[] = [];
+  const writer = new HistoryWriter((line) => lines.push(line), 'dsl');
+  const rows = source.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  rows.forEach((row, i) => {
+    const [who, verb, ...rest] = row.split(/\s+/);
+    const process = Number(who.replace(/^p/, ''));
+    const time = 10 * (i + 1);
+    if (verb === 'ok') writer.ok(process, time, rest.length > 0 ? value(rest[0]) : undefined);
+    else if (verb === 'fail') writer.fail(process, time);
+    else if (verb === 'info') writer.info(process, time);
+    else writer.invoke(process, callOf(verb, rest, row), time);
+  });
+  const text = lines.join('');
+  return { text, operations: parseHistory(text, 'dsl').operations };
+}
+
+function callOf(verb: string, [key, a, b]: string[], row: string): OperationCall {
+  if (verb === 'get') return { f: 'get', key };
+  if (verb === 'put') return { f: 'put', key, value: a };
+  if (verb === 'delete') return { f: 'delete', key };
+  if (verb === 'cas') return { f: 'cas', key, expected: value(a), value: b };
+  throw new Error(`history dsl: cannot read '${row}'`);
+}
