@@ -1,0 +1,170 @@
+// Carries out one scenario fault on the simulated world, and knows how to undo it. Faults that name a
+// duration undo themselves; `heal` and the heal phase undo the rest. A fault whose selector names
+// nobody at that moment (no leader during an election, say) is skipped and traced as such.
+import type { Random } from '../../core/env/random.ts';
+import type { NodeId } from '../../core/types.ts';
+import type { Fault } from '../scenario/schema.ts';
+import type { SimWorld } from '../world/sim-world.ts';
+import type { ClusterView } from './cluster-view.ts';
+import { SelectorResolver } from './selectors.ts';
+
+/** Operations that need the node host or the disk layout; the run harness provides them. */
+export interface FaultHooks {
+  corrupt(node: NodeId, file: 'wal' | 'snapshot', where: 'tail' | 'middle' | 'random'): boolean;
+  addNode(promote: boolean): NodeId | undefined;
+  removeNode(node: NodeId): boolean;
+  transferLeader(to: NodeId | undefined): boolean;
+}
+
+export type Undo = () => void;
+
+export class FaultRunner {
+  /** Undo actions of faults still in effect, by a runner-local number. */
+  private readonly active = new Map<number, Undo>();
+  private nextId = 1;
+
+  constructor(
+    private readonly world: SimWorld,
+    private readonly view: ClusterView,
+    private readonly random: Random,
+    private readonly hooks: FaultHooks,
+  ) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Applies `fault` now. Returns false when it named nobody and was skipped. */
+  apply(fault: Fault): boolean {
+    const undo = this.carryOut(fault, new SelectorResolver(this.view, this.random.child(`fault/${this.nextId}`)));
+    if (undo === null) {
+      this.world.tracer.emit('fault.skip', { fault: fault.fault, reason: 'its selector named no node at this moment' });
+      return false;
+    }
+    if (undo === undefined) return true;
+    const id = this.nextId++;
+    this.active.set(id, undo);
+    const durationMs = 'durationMs' in fault ? fault.durationMs : undefined;
+    if (durationMs !== undefined) this.world.sim.schedule(Math.round(durationMs * 1000), () => this.undo(id));
+    return true;
+  }
+
+  /** Undoes every fault in effect (network heals, paused nodes resume, crashed nodes restart, clocks settle). */
+  healAll(): void {
+    for (const id of [...this.active.keys()]) this.undo(id);
+    this.world.network.healAll();
+    for (const node of this.world.nodeIds()) {
+      if (this.world.state(node) === 'paused') this.world.resume(node);
+    }
+  }
+
+  private undo(id: number): void {
+    const undo = this.active.get(id);
+    if (!undo) return;
+    this.active.delete(id);
+    undo();
+  }
+
+  /** Returns the undo action, undefined for a fault with nothing to undo, or null when skipped. */
+  private carryOut(fault: Fault, sel: SelectorResolver): Undo | undefined | null {
+    const { world } = this;
+    const net = world.network;
+    switch (fault.fault) {
+      case 'partition': {
+        const groups = fault.groups.map((g) => sel.list(g));
+        sel.finish();
+        if (groups.filter((g) => g.length > 0).length < 2) return null;
+        const id = net.partition(groups);
+        return () => net.heal(id);
+      }
+      case 'one-way': {
+        const from = sel.list(fault.from);
+        const to = sel.list(fault.to);
+        sel.finish();
+        if (!from.length || !to.length) return null;
+        const id = net.oneWay(from, to);
+        return () => net.heal(id);
+      }
+      case 'bridge':
+        return this.bridge(fault.bridge === undefined ? sel.one('random') : sel.one(fault.bridge));
+      case 'heal':
+        net.healAll();
+        return undefined;
+      case 'crash':
+        return this.crash(sel.one(fault.node));
+      case 'restart': {
+        const node = sel.one(fault.node);
+        if (node === undefined) return null;
+        const state = world.state(node);
+        if (state === 'crashed' || state === 'stopped') world.restart(node);
+        return undefined;
+      }
+      case 'pause':
+        return this.pause(sel.one(fault.node));
+      case 'clock-skew':
+        return this.skew(sel.one(fault.node), fault.driftPpm ?? 0, fault.stepMs ?? 0);
+      case 'corrupt': {
+        const node = sel.one(fault.node);
+        if (node === undefined || !this.hooks.corrupt(node, fault.file, fault.where ?? 'random')) return null;
+        return undefined;
+      }
+      case 'clog': {
+        const from = sel.one(fault.from);
+        const to = sel.one(fault.to);
+        if (from === undefined || to === undefined || from === to) return null;
+        const id = net.clog([from], [to]);
+        return () => net.heal(id);
+      }
+      case 'add-node':
+        return this.hooks.addNode(fault.promote ?? true) === undefined ? null : undefined;
+      case 'remove-node': {
+        const node = sel.one(fault.node);
+        return node !== undefined && this.hooks.removeNode(node) ? undefined : null;
+      }
+      case 'transfer-leader': {
+        const to = fault.to === undefined ? undefined : sel.one(fault.to);
+        return this.hooks.transferLeader(to) ? undefined : null;
+      }
+    }
+  }
+
+  /** Two halves that reach each other only through one node. */
+  private bridge(bridge: NodeId | undefined): Undo | null {
+    const members = this.view.members();
+    if (bridge === undefined || members.length < 3) return null;
+    const others = members.filter((n) => n !== bridge);
+    const half = Math.ceil(others.length / 2);
+    const id = this.world.network.partition([[...others.slice(0, half), bridge], [bridge, ...others.slice(half)]]);
+    return () => this.world.network.heal(id);
+  }
+
+  private crash(node: NodeId | undefined): Undo | null {
+    if (node === undefined || !this.isRunning(node)) return null;
+    this.world.crash(node);
+    return () => {
+      if (this.world.state(node) === 'crashed') this.world.restart(node);
+    };
+  }
+
+  private pause(node: NodeId | undefined): Undo | null {
+    if (node === undefined || this.world.state(node) !== 'up') return null;
+    this.world.pause(node);
+    return () => {
+      if (this.world.state(node) === 'paused') this.world.resume(node);
+    };
+  }
+
+  private skew(node: NodeId | undefined, driftPpm: number, stepMs: number): Undo | null {
+    if (node === undefined) return null;
+    if (driftPpm !== 0) this.world.setClockDrift(node, driftPpm);
+    if (stepMs !== 0) this.world.stepClock(node, stepMs);
+    return () => {
+      if (driftPpm !== 0) this.world.setClockDrift(node, 0);
+    };
+  }
+
+  private isRunning(node: NodeId): boolean {
+    const state = this.world.state(node);
+    return state === 'up' || state === 'paused' || state === 'starting';
+  }
+}
