@@ -15,7 +15,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  rmSync,
+  rmdirSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -32,6 +32,7 @@ export const OPEN_FILES_MAX = 4096;
 interface OpenFile {
   readonly osFd: number;
   readonly path: string;
+  readonly writable: boolean;
   /** fdatasync calls in flight: the OS descriptor is closed only after they finish. */
   syncsInFlight: number;
   closeRequested: boolean;
@@ -70,7 +71,7 @@ export class FsDisk implements Disk {
       throw new DiskError('EISDIR', path, 'is a directory');
     }
     const fd = this.fdNext++ as Fd;
-    this.files.set(fd, { osFd, path, syncsInFlight: 0, closeRequested: false });
+    this.files.set(fd, { osFd, path, writable: mode !== 'read', syncsInFlight: 0, closeRequested: false });
     return fd;
   }
 
@@ -82,7 +83,7 @@ export class FsDisk implements Disk {
   }
 
   append(fd: Fd, data: Uint8Array): number {
-    const file = this.file(fd);
+    const file = this.file(fd, true);
     const offset = diskCall(file.path, () => fstatSync(file.osFd).size);
     writeAll(file, offset, data);
     return offset;
@@ -90,7 +91,7 @@ export class FsDisk implements Disk {
 
   writeAt(fd: Fd, offset: number, data: Uint8Array): void {
     assert(Number.isSafeInteger(offset) && offset >= 0, () => `writeAt offset must be an integer >= 0, got ${offset}`);
-    writeAll(this.file(fd), offset, data);
+    writeAll(this.file(fd, true), offset, data);
   }
 
   read(fd: Fd, offset: number, length: number): Uint8Array {
@@ -115,16 +116,12 @@ export class FsDisk implements Disk {
 
   truncate(fd: Fd, length: number): void {
     assert(Number.isSafeInteger(length) && length >= 0, () => `truncate length must be an integer >= 0, got ${length}`);
-    const file = this.file(fd);
+    const file = this.file(fd, true);
     diskCall(file.path, () => ftruncateSync(file.osFd, length));
   }
 
   fsync(fd: Fd, done: DurabilityCallback): void {
-    const file = this.files.get(fd);
-    if (file === undefined) {
-      setImmediate(() => done(new DiskError('EBADF', `fd ${fd}`, 'fsync of a file that is not open')));
-      return;
-    }
+    const file = this.file(fd);
     file.syncsInFlight += 1;
     fdatasync(file.osFd, (error) => {
       file.syncsInFlight -= 1;
@@ -154,32 +151,46 @@ export class FsDisk implements Disk {
 
   mkdir(dir: string): void {
     const abs = this.resolve(dir);
-    diskCall(dir, () => mkdirSync(abs, { recursive: true }));
+    try {
+      mkdirSync(abs, { recursive: true });
+    } catch (error) {
+      // Node reports a file in the way as EEXIST; the Disk contract (and SimDisk) says ENOTDIR.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new DiskError('ENOTDIR', dir, 'a file is in the way');
+      throw toDiskError(error, dir);
+    }
   }
 
+  /** Renames a file (directories are refused, as in SimDisk), atomically replacing a file at `to`. */
   rename(from: string, to: string): void {
     const fromAbs = this.resolve(from);
     const toAbs = this.resolve(to);
+    if (diskCall(from, () => lstatSync(fromAbs).isDirectory())) throw new DiskError('EISDIR', from, 'only files can be renamed');
+    if (from === to) return;
+    if (isDirectoryAt(toAbs)) throw new DiskError('EISDIR', to, 'is a directory');
     diskCall(`${from} -> ${to}`, () => renameSync(fromAbs, toAbs));
   }
 
-  /** Removes a file, or a directory with everything in it. ENOENT if missing. */
+  /** Removes a file or an empty directory. ENOENT if missing; EISDIR for a directory that is not empty. */
   remove(path: string): void {
     const abs = this.resolve(path);
     assert(path !== '', 'refusing to remove the volume root');
-    const isDirectory = diskCall(path, () => lstatSync(abs).isDirectory());
-    if (isDirectory) diskCall(path, () => rmSync(abs, { recursive: true }));
-    else diskCall(path, () => unlinkSync(abs));
-  }
-
-  fsyncDir(dir: string, done: DurabilityCallback): void {
-    let abs: string;
-    try {
-      abs = this.resolve(dir);
-    } catch (error) {
-      setImmediate(() => done(toDiskError(error, dir)));
+    if (!diskCall(path, () => lstatSync(abs).isDirectory())) {
+      diskCall(path, () => unlinkSync(abs));
       return;
     }
+    try {
+      rmdirSync(abs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new DiskError('EISDIR', path, 'directory not empty');
+      throw toDiskError(error, path);
+    }
+  }
+
+  /** Throws ENOENT / ENOTDIR at once; completes asynchronously once the directory entry changes are durable. */
+  fsyncDir(dir: string, done: DurabilityCallback): void {
+    const abs = this.resolve(dir);
+    if (!diskCall(dir, () => statSync(abs).isDirectory())) throw new DiskError('ENOTDIR', dir, 'not a directory');
     openAsync(abs, constants.O_RDONLY | constants.O_DIRECTORY, (openError, osFd) => {
       if (openError) return done(toDiskError(openError, dir));
       fsyncAsync(osFd, (syncError) => {
@@ -197,14 +208,23 @@ export class FsDisk implements Disk {
     return this.files.size;
   }
 
-  private file(fd: Fd): OpenFile {
+  private file(fd: Fd, writing = false): OpenFile {
     const file = this.files.get(fd);
     if (file === undefined) throw new DiskError('EBADF', `fd ${fd}`, 'file is not open');
+    if (writing && !file.writable) throw new DiskError('EBADF', file.path, 'opened read-only');
     return file;
   }
 
   private resolve(path: string): string {
     return resolveVolumePath(this.root, path);
+  }
+}
+
+function isDirectoryAt(abs: string): boolean {
+  try {
+    return lstatSync(abs).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -7,8 +7,12 @@ import { KvlabError } from '../../core/types.ts';
 /** Longest accepted volume path; far above what storage uses, far below PATH_MAX. */
 export const VOLUME_PATH_CHARS_MAX = 1024;
 
-/** Checks a volume path and returns its absolute location under `root`. "" is the root itself. */
+/**
+ * Checks a volume path and returns its absolute location under `root`. "" is the root itself; one
+ * trailing "/" is accepted, as SimDisk accepts it.
+ */
 export function resolveVolumePath(root: string, path: string): string {
+  if (typeof path === 'string' && path.endsWith('/')) path = path.slice(0, -1);
   const problem = volumePathProblem(path);
   if (problem !== null) throw new KvlabError('diskPathInvalid', `disk path ${JSON.stringify(path)} is invalid: ${problem}`);
   return path === '' ? root : join(root, path);

@@ -75,14 +75,16 @@ describe('FsDisk', () => {
     expect(disk.size(again)).toBe(1); // create does not truncate an existing file
     const readOnly = disk.open('new', 'read');
     expect(diskCode(() => disk.append(readOnly, bytes('y')))).toBe('EBADF');
+    expect(diskCode(() => disk.writeAt(readOnly, 0, bytes('y')))).toBe('EBADF');
+    expect(diskCode(() => disk.truncate(readOnly, 0))).toBe('EBADF');
   });
 
-  it('refuses a closed fd with EBADF, synchronously and through fsync', async () => {
+  it('refuses a closed fd with EBADF, fsync included', () => {
     const fd = disk.open('f', 'create');
     disk.close(fd);
     expect(diskCode(() => disk.read(fd, 0, 1))).toBe('EBADF');
     expect(diskCode(() => disk.close(fd))).toBe('EBADF');
-    expect((await fsyncOf(fd))?.code).toBe('EBADF');
+    expect(diskCode(() => disk.fsync(fd, () => {}))).toBe('EBADF');
   });
 
   it('maps directory misuse to EISDIR and ENOTDIR', () => {
@@ -93,6 +95,8 @@ describe('FsDisk', () => {
     disk.close(disk.open('file', 'create'));
     expect(diskCode(() => disk.open('file/inner', 'create'))).toBe('ENOTDIR');
     expect(diskCode(() => disk.list('file'))).toBe('ENOTDIR');
+    expect(diskCode(() => disk.mkdir('file'))).toBe('ENOTDIR');
+    expect(diskCode(() => disk.mkdir('file/sub'))).toBe('ENOTDIR');
   });
 
   it('lists names sorted, [] for a missing directory; mkdir is idempotent and makes parents', () => {
@@ -115,11 +119,21 @@ describe('FsDisk', () => {
     expect(diskCode(() => disk.rename('snap.tmp', 'snap'))).toBe('ENOENT');
     disk.remove('snap');
     expect(diskCode(() => disk.remove('snap'))).toBe('ENOENT');
+    expect(diskCode(() => disk.readFile('snap'))).toBe('ENOENT');
+  });
+
+  it('renames files only, and removes only empty directories (as SimDisk)', () => {
     mkdirSync(join(root, 'old/deep'), { recursive: true });
     writeFileSync(join(root, 'old/deep/x'), 'x');
+    expect(diskCode(() => disk.rename('old', 'new'))).toBe('EISDIR');
+    expect(diskCode(() => disk.rename('old/deep/x', 'old'))).toBe('EISDIR');
+    expect(diskCode(() => disk.rename('old/deep/x', 'missing/x'))).toBe('ENOENT');
+    disk.rename('old/deep/x', 'old/deep/x');
+    expect(diskCode(() => disk.remove('old'))).toBe('EISDIR');
+    disk.remove('old/deep/x');
+    disk.remove('old/deep/');
     disk.remove('old');
     expect(disk.exists('old')).toBe(false);
-    expect(diskCode(() => disk.readFile('snap'))).toBe('ENOENT');
   });
 
   it('completes fsync and fsyncDir through their callbacks, asynchronously', async () => {
@@ -137,7 +151,9 @@ describe('FsDisk', () => {
     expect(await done).toBeNull();
     expect(await fsyncDirOf('wal')).toBeNull();
     expect(await fsyncDirOf('')).toBeNull();
-    expect((await fsyncDirOf('missing'))?.code).toBe('ENOENT');
+    expect(diskCode(() => disk.fsyncDir('missing', () => {}))).toBe('ENOENT');
+    disk.close(disk.open('file', 'create'));
+    expect(diskCode(() => disk.fsyncDir('file', () => {}))).toBe('ENOTDIR');
   });
 
   it('closing a file while its fsync is in flight still completes the fsync', async () => {
