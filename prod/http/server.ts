@@ -1,0 +1,168 @@
+// The HTTP API server on node:http (CONTRACTS.md "HTTP API"): routes requests to the KV, cluster,
+// membership and metrics handlers, answers JSON errors, keeps connections alive, and survives any
+// malformed request (the node's parser rejects bad HTTP; our handlers reject bad input with 4xx).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { KvClientApi } from '../../core/node/client-api.ts';
+import { MetricsRegistry } from '../metrics/registry.ts';
+import { requestMetrics, type RequestMetrics, type RequestOutcome } from '../metrics/request-metrics.ts';
+import { kvPromises, type KvPromises } from './kv-promises.ts';
+import { resolveHttpLimits, type HttpLimits } from './limits.ts';
+import type { ClusterStatusSource, MembershipAdmin } from './node-services.ts';
+import { errorAnswer, send, type HttpAnswer } from './respond.ts';
+import { route } from './router.ts';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly api: KvClientApi;
+  readonly status?: ClusterStatusSource;
+  readonly membership?: MembershipAdmin;
+  /** When set, POST/DELETE /v1/members need `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
+  readonly limits?: Partial<HttpLimits>;
+  /** Passed to the node with every request. */
+  readonly requestTimeoutMs?: number;
+  /** Rendered by GET /metrics; default: a registry of this server's own request metrics. */
+  readonly registry?: MetricsRegistry;
+  /** Where request metrics go; default: requestMetrics(registry) when no registry was given. */
+  readonly metrics?: RequestMetrics;
+  readonly monotonicMs?: () => number;
+  /** A handler threw (a bug in kvlab): answered 500; default: printed to stderr. */
+  readonly onInternalError?: (error: unknown, route: string) => void;
+}
+
+export interface HttpServer {
+  readonly address: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const REQUEST_TIMEOUT_MS_DEFAULT = 5_000;
+const CALLBACK_GUARD_MS = 1_000;
+
+export interface HttpServices {
+  readonly kv: KvPromises;
+  readonly limits: HttpLimits;
+  readonly status: ClusterStatusSource | null;
+  readonly membership: MembershipAdmin | null;
+  readonly adminToken: string | null;
+  readonly registry: MetricsRegistry;
+  readonly membershipTimeoutMs: number;
+}
+
+function outcomeOf(status: number): RequestOutcome {
+  if (status < 400 || status === 404 || status === 409) return 'ok';
+  if (status === 503) return 'unavailable';
+  return status === 504 ? 'timeout' : 'error';
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const limits = resolveHttpLimits(options.limits);
+  const ownRegistry = options.registry === undefined;
+  const registry = options.registry ?? new MetricsRegistry();
+  const metrics = options.metrics ?? (ownRegistry ? requestMetrics(registry) : undefined);
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
+  const services: HttpServices = {
+    kv: kvPromises(options.api, { requestTimeoutMs, guardMs: CALLBACK_GUARD_MS }),
+    limits,
+    status: options.status ?? null,
+    membership: options.membership ?? null,
+    adminToken: options.adminToken ? options.adminToken : null,
+    registry,
+    membershipTimeoutMs: requestTimeoutMs + CALLBACK_GUARD_MS,
+  };
+  const monotonicMs = options.monotonicMs ?? (() => performance.now());
+  const onInternalError = options.onInternalError ?? reportInternalError;
+  const sockets = new Set<Socket>();
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const startedMs = monotonicMs();
+    const { name, run } = route(request, services);
+    let answer: HttpAnswer;
+    try {
+      answer = await run();
+    } catch (error) {
+      onInternalError(error, name);
+      answer = errorAnswer(500, 'internal', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // An unread body (413, or an error before reading it) cannot stay on a keep-alive connection.
+    send(response, answer, !request.complete);
+    metrics?.observe('http', name, outcomeOf(answer.status), (monotonicMs() - startedMs) / 1000);
+  };
+
+  const server = createServer({ keepAlive: true }, (request, response) => {
+    handle(request, response).catch((error) => onInternalError(error, 'send'));
+  });
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestReceiveTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.on('connection', (socket: Socket) => {
+    if (sockets.size >= limits.connectionsMax) {
+      metrics?.connectionRejected('http');
+      rejectConnection(socket);
+      return;
+    }
+    sockets.add(socket);
+    metrics?.connectionOpened('http');
+    socket.on('close', () => {
+      sockets.delete(socket);
+      metrics?.connectionClosed('http');
+    });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => onInternalError(error, 'listener'));
+  const bound = server.address() as AddressInfo;
+  return {
+    address: `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`,
+    port: bound.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function rawJsonResponse(status: number, reason: string, code: string, message: string): string {
+  const body = `${JSON.stringify({ error: code, message })}\n`;
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Connection: close\r\n\r\n${body}`
+  );
+}
+
+function rejectConnection(socket: Socket): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(rawJsonResponse(503, 'Service Unavailable', 'tooManyConnections', 'connectionsMax reached; retry later'));
+}
+
+/** Malformed HTTP (bad request line, oversized headers, ...): answer once and close. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const response = tooLarge
+    ? rawJsonResponse(431, 'Request Header Fields Too Large', 'tooLarge', 'request headers (or URL) too large')
+    : timeout
+      ? rawJsonResponse(408, 'Request Timeout', 'timeout', 'request not received in time')
+      : rawJsonResponse(400, 'Bad Request', 'badRequest', `malformed HTTP request (${error.code ?? error.message})`);
+  socket.end(response);
+}
+
+function reportInternalError(error: unknown, where: string): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`kvlab http: internal error in ${where}: ${detail}\n`);
+}
