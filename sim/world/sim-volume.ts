@@ -6,7 +6,10 @@ import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
 import type { NodeId } from '../../core/types.ts';
 
-/** What happened to unsynced data at a crash, by file (traced as `node.crash` `unsynced`). */
+/**
+ * What happened to unsynced data at a crash, counted by file (traced as `node.crash` `unsynced`).
+ * Extra counts (SimDisk adds dirOpsLost, dirOpsKept) are traced after these three.
+ */
 export interface CrashOutcome {
   readonly lost: number;
   readonly kept: number;

@@ -153,8 +153,8 @@ export class SimWorld {
     this.sim.cancelOwner(node);
     this.network.detach(node, 'crash');
     this.forgetProcess(n);
-    const outcome = n.volume.crash() ?? { lost: 0, kept: 0, torn: 0 };
-    n.tracer.emit('node.crash', { unsynced: { lost: outcome.lost, kept: outcome.kept, torn: outcome.torn } });
+    const outcome = n.volume.crash() ?? undefined;
+    n.tracer.emit('node.crash', { unsynced: { lost: 0, kept: 0, torn: 0, ...outcome } });
     this.commit(n, change);
   }
 

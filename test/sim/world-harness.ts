@@ -20,7 +20,7 @@ export function fakeVolumes(log: FakeVolumeLog): VolumeFactory {
       disk: {} as Disk,
       crash: () => {
         log.crashes.push(node);
-        return { lost: 2, kept: 1, torn: 0 };
+        return { torn: 0, lost: 2, kept: 1, dirOpsLost: 3 };
       },
     };
   };

@@ -34,7 +34,8 @@ describe('SimWorld lifecycle', () => {
     expect(log.crashes).toEqual([2]);
     const events = trace.events();
     expect(events.find((e) => e.kind === 'net.drop')).toMatchObject({ from: 1, to: 2, reason: 'crashed' });
-    expect(events.find((e) => e.kind === 'node.crash')).toEqual({ t: 0.5, seq: expect.any(Number), node: 2, kind: 'node.crash', unsynced: { lost: 2, kept: 1, torn: 0 } });
+    expect(events.find((e) => e.kind === 'node.crash')).toEqual({ t: 0.5, seq: expect.any(Number), node: 2, kind: 'node.crash', unsynced: { lost: 2, kept: 1, torn: 0, dirOpsLost: 3 } });
+    expect(trace.text()).toContain('"unsynced":{"lost":2,"kept":1,"torn":0,"dirOpsLost":3}');
   });
 
   it('restart builds a fresh instance that receives again; the old env is dead', () => {
