@@ -1,0 +1,15 @@
+// An optional window into a node for checkers that run beside it (the simulator's invariant checker).
+// The host calls it at the moments that matter for safety; production passes nothing.
+import type { Entry } from '../raft/types.ts';
+import type { GroupId, LogIndex, NodeId, Term } from '../types.ts';
+
+export interface NodeObserver {
+  /** `entries` are now durable on this node's disk (their fsync completed). */
+  persisted(node: NodeId, group: GroupId, entries: readonly Entry[]): void;
+  /** The state machine applied `entries`, in order. */
+  applied(node: NodeId, group: GroupId, entries: readonly Entry[]): void;
+  /** The node became leader of `group` in `term`. */
+  becameLeader(node: NodeId, group: GroupId, term: Term): void;
+  /** The commit index the node reports for `group`. */
+  committed(node: NodeId, group: GroupId, index: LogIndex): void;
+}

@@ -1,0 +1,178 @@
+// Raft's safety properties, checked online while a simulated run goes on (Raft paper, Figure 3):
+// election safety (one leader per term), log matching, leader completeness, state machine safety,
+// commit never regressing within one incarnation of a node, and no acknowledgement of a write before
+// it is durable on a quorum. It observes nodes through core/node's NodeObserver and inspects their
+// logs periodically. The first violation of each kind is kept with the virtual time it was seen.
+import type { NodeObserver } from '../../core/node/node-observer.ts';
+import type { Entry } from '../../core/raft/types.ts';
+import type { GroupId, LogIndex, NodeId, Term } from '../../core/types.ts';
+
+/** A running node's log as the checker may read it. */
+export interface LogView {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  readonly commit: number;
+  readonly applied: number;
+  /** Term of the entry at i, or undefined when i is outside [firstIndex, lastIndex]. */
+  term(i: number): number | undefined;
+}
+
+export interface Violation {
+  readonly check: string;
+  readonly invariant: string;
+  readonly detail: string;
+  readonly atUs: number;
+}
+
+interface AppliedRecord {
+  readonly term: number;
+  readonly hash: number;
+  readonly node: NodeId;
+}
+
+/** FNV-1a over an entry's type and data: equal entries hash equal; a mismatch is a real difference. */
+export function entryHash(entry: Entry): number {
+  let h = entry.type === 'normal' ? 0x811c9dc5 : 0x01000193;
+  const data = entry.data;
+  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
+  return h >>> 0;
+}
+
+export class RaftInvariantChecker implements NodeObserver {
+  readonly violations: Violation[] = [];
+  private readonly leaders = new Map<string, NodeId>();
+  private readonly appliedEntries = new Map<string, AppliedRecord>();
+  private readonly appliedMax = new Map<GroupId, number>();
+  /** Per node and group: index -> term of what is durable on that node's disk. */
+  private readonly durable = new Map<string, Map<number, number>>();
+  private readonly commits = new Map<string, number>();
+  private readonly seen = new Set<string>();
+  acknowledgedWrites = 0;
+
+  constructor(private readonly nowUs: () => number) {}
+
+  // ---- NodeObserver ----
+
+  persisted(node: NodeId, group: GroupId, entries: readonly Entry[]): void {
+    const log = this.durableLog(node, group);
+    for (const e of entries) log.set(e.index, e.term);
+  }
+
+  applied(node: NodeId, group: GroupId, entries: readonly Entry[]): void {
+    for (const e of entries) {
+      const key = `${group}/${e.index}`;
+      const record = { term: e.term, hash: entryHash(e), node };
+      const first = this.appliedEntries.get(key);
+      if (!first) {
+        this.appliedEntries.set(key, record);
+        if (e.index > (this.appliedMax.get(group) ?? 0)) this.appliedMax.set(group, e.index);
+      } else if (first.term !== record.term || first.hash !== record.hash) {
+        this.report('state-machine-safety', `group ${group} index ${e.index}: node ${first.node} applied term ${first.term} (hash ${first.hash.toString(16)}), node ${node} applied term ${e.term} (hash ${record.hash.toString(16)})`);
+      }
+    }
+  }
+
+  becameLeader(node: NodeId, group: GroupId, term: Term): void {
+    const key = `${group}/${term}`;
+    const other = this.leaders.get(key);
+    if (other === undefined) this.leaders.set(key, node);
+    else if (other !== node) this.report('election-safety', `group ${group} term ${term}: both node ${other} and node ${node} became leader`);
+  }
+
+  committed(node: NodeId, group: GroupId, index: LogIndex): void {
+    const key = `${node}/${group}`;
+    const before = this.commits.get(key) ?? 0;
+    if (index < before) this.report('commit-monotonic', `node ${node} group ${group}: commit index went from ${before} back to ${index} without a restart`);
+    this.commits.set(key, index);
+  }
+
+  // ---- driven by the harness ----
+
+  /** A node restarted: its in-memory commit index may legitimately start lower. */
+  restarted(node: NodeId): void {
+    for (const key of [...this.commits.keys()]) if (key.startsWith(`${node}/`)) this.commits.delete(key);
+  }
+
+  /** A node's disk was wiped (it rejoins as new): forget what it had durable. */
+  wiped(node: NodeId): void {
+    for (const key of [...this.durable.keys()]) if (key.startsWith(`${node}/`)) this.durable.delete(key);
+  }
+
+  /** A write was acknowledged to a client: it must already be durable on a quorum of `voters`. */
+  writeAcknowledged(group: GroupId, index: LogIndex, term: Term, voters: readonly NodeId[]): void {
+    this.acknowledgedWrites++;
+    const holders = voters.filter((n) => this.durable.get(`${n}/${group}`)?.get(index) === term);
+    if (holders.length * 2 <= voters.length) {
+      this.report('durable-before-ack', `group ${group} index ${index} term ${term} was acknowledged while durable only on [${holders.join(', ')}] of voters [${voters.join(', ')}]`);
+    }
+  }
+
+  /** Log matching and leader completeness over the logs of the running nodes. */
+  inspectLogs(group: GroupId, logs: ReadonlyMap<NodeId, LogView>, leader: NodeId | undefined): void {
+    const nodes = [...logs.keys()];
+    for (const [node, log] of logs) {
+      if (!(log.applied <= log.commit && log.commit <= log.lastIndex)) {
+        this.report('index-order', `node ${node} group ${group}: expected applied ${log.applied} <= commit ${log.commit} <= last ${log.lastIndex}`);
+      }
+    }
+    for (let a = 0; a < nodes.length; a++) {
+      for (let b = a + 1; b < nodes.length; b++) this.checkLogMatching(group, nodes[a], logs.get(nodes[a])!, nodes[b], logs.get(nodes[b])!);
+    }
+    if (leader !== undefined && logs.has(leader)) this.checkLeaderCompleteness(group, leader, logs.get(leader)!);
+  }
+
+  /** Every acknowledged write's entry is the one the cluster applied at its index. */
+  checkAcknowledgedApplied(group: GroupId, receipts: readonly { index: number; term: number }[]): string[] {
+    const lost: string[] = [];
+    for (const r of receipts) {
+      const record = this.appliedEntries.get(`${group}/${r.index}`);
+      if (!record || record.term !== r.term) lost.push(`index ${r.index} term ${r.term}: ${record ? `the cluster applied term ${record.term} there` : 'no node applied it'}`);
+    }
+    return lost;
+  }
+
+  private checkLogMatching(group: GroupId, na: NodeId, a: LogView, nb: NodeId, b: LogView): void {
+    const lo = Math.max(a.firstIndex, b.firstIndex);
+    const hi = Math.min(a.lastIndex, b.lastIndex);
+    let matched = false;
+    for (let i = hi; i >= lo; i--) {
+      const same = a.term(i) === b.term(i);
+      if (same) matched = true;
+      else if (matched) {
+        this.report('log-matching', `group ${group}: nodes ${na} and ${nb} agree on a later entry but differ at index ${i} (terms ${a.term(i)} and ${b.term(i)})`);
+        return;
+      }
+    }
+  }
+
+  private checkLeaderCompleteness(group: GroupId, leader: NodeId, log: LogView): void {
+    for (let i = log.firstIndex; i <= log.lastIndex; i++) {
+      const record = this.appliedEntries.get(`${group}/${i}`);
+      if (record && record.term !== log.term(i)) {
+        this.report('leader-completeness', `group ${group}: leader ${leader} has term ${log.term(i)} at index ${i}, but the entry of term ${record.term} there was committed and applied`);
+        return;
+      }
+    }
+    const committedMax = this.highestApplied(group);
+    if (committedMax > log.lastIndex) {
+      this.report('leader-completeness', `group ${group}: leader ${leader}'s log ends at ${log.lastIndex}, before the committed index ${committedMax}`);
+    }
+  }
+
+  private highestApplied(group: GroupId): number {
+    return this.appliedMax.get(group) ?? 0;
+  }
+
+  private durableLog(node: NodeId, group: GroupId): Map<number, number> {
+    const key = `${node}/${group}`;
+    let log = this.durable.get(key);
+    if (!log) this.durable.set(key, (log = new Map()));
+    return log;
+  }
+
+  private report(invariant: string, detail: string): void {
+    if (this.seen.has(invariant)) return;
+    this.seen.add(invariant);
+    this.violations.push({ check: 'raft-invariants', invariant, detail, atUs: this.nowUs() });
+  }
+}
