@@ -10,6 +10,8 @@ const int64Min = -(1n << 63n);
 const int64Max = (1n << 63n) - 1n;
 /** String.fromCharCode is called on slices of this many bytes (engines cap argument counts). */
 const charCodeChunk = 8192;
+/** Up to this length, ByteReader builds byte strings char by char. */
+const shortStringBytesMax = 24;
 
 /** Throws a KvlabError with `code`, naming the field and what is wrong with it. */
 export type FailFn = (field: string, reason: string) => never;
@@ -214,7 +216,13 @@ export class ByteReader {
   byteString(field: string, lengthMax: number): string {
     const length = this.uint(field);
     if (length > lengthMax) this.fail(field, `length ${length} exceeds the limit ${lengthMax}`);
-    return bytesToByteString(this.bytes(length, field));
+    if (length > shortStringBytesMax) return bytesToByteString(this.bytes(length, field));
+    if (length > this.remaining) this.fail(field, `length ${length} exceeds the ${this.remaining} bytes left`);
+    // Short strings (most keys) are cheaper to build char by char than through a subarray view.
+    let s = '';
+    for (let i = 0; i < length; i++) s += String.fromCharCode(this.data[this.offset + i]);
+    this.offset += length;
+    return s;
   }
 
   text(field: string, lengthMax: number): string {

@@ -18,6 +18,7 @@ export class OrderedMap<V> {
   private readonly index = new Map<string, SkipNode<V>>();
   private level = 1;
   private randomState = levelSeed;
+  private readonly update: SkipNode<V>[] = new Array(levelsMax).fill(this.head);
 
   get size(): number {
     return this.index.size;
@@ -84,9 +85,9 @@ export class OrderedMap<V> {
     for (let node = this.head.next[0]; node !== null; node = node.next[0]) yield [node.key, node.value];
   }
 
-  /** For each level, the last node whose key is < `key`. */
+  /** For each level, the last node whose key is < `key` (in a scratch array reused by every call). */
   private predecessors(key: string): SkipNode<V>[] {
-    const update: SkipNode<V>[] = new Array(levelsMax);
+    const update = this.update;
     let node = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let next = node.next[i];

@@ -54,3 +54,16 @@ function scan(engine: KvEngine, read: Extract<KvRead, { op: 'scan' }>, nowMs: nu
   const cursor = entries.length > count ? encodeScanCursor(examined[examined.length - 1][0]) : scanCursorStart;
   return { kind: 'scan', cursor, keys };
 }
+
+/**
+ * For the leader's reaper: examines up to `count` keys after `cursor` and answers those expired at
+ * `nowMs`, to be proposed as a purgeExpired write (which re-checks expiry at its own atMs).
+ */
+export function scanExpired(engine: KvEngine, cursor: string, count: number, nowMs: number): { cursor: string; keys: string[] } {
+  const bounded = Math.max(1, Math.min(count, scanCountMax));
+  const entries = engine.entriesAfter(decodeScanCursor(cursor), bounded + 1);
+  const examined = entries.slice(0, bounded);
+  const keys = examined.filter(([, record]) => isExpired(record, nowMs)).map(([key]) => key);
+  const next = entries.length > bounded ? encodeScanCursor(examined[examined.length - 1][0]) : scanCursorStart;
+  return { cursor: next, keys };
+}

@@ -12,7 +12,7 @@ import type { KvCommand, KvRead, KvResult } from './commands.ts';
 import { decodeCommand } from './command-codec.ts';
 import type { KvEngine } from './engine.ts';
 import { batchMutationsMax, sessionsMaxDefault } from './limits.ts';
-import { queryRead } from './read-query.ts';
+import { queryRead, scanExpired } from './read-query.ts';
 import { SessionTable } from './sessions.ts';
 import { snapshotAppliedIndex } from './snapshot-codec.ts';
 import { applyWrite } from './write-apply.ts';
@@ -93,6 +93,15 @@ export class KvStateMachine {
   query(read: KvRead, nowMs: number): KvResult {
     this.checkUsable();
     return queryRead(this.engine, read, nowMs);
+  }
+
+  /**
+   * Keys expired at `nowMs` among up to `count` keys after `cursor` ("0" = start; "0" back = done):
+   * what a leader proposes as { op: 'purgeExpired', keys } (with clientId '') to reclaim them.
+   */
+  expiredKeys(cursor: string, count: number, nowMs: number): { cursor: string; keys: string[] } {
+    this.checkUsable();
+    return scanExpired(this.engine, cursor, count, nowMs);
   }
 
   /** The whole state (data, sessions, applied index), checksummed; equal states give equal bytes. */

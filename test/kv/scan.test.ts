@@ -124,3 +124,21 @@ describe('glob MATCH', () => {
     expect(globMatches(compileGlob(pattern), text)).toBe(expected);
   });
 });
+
+describe('expiredKeys (the reaper scan)', () => {
+  it('pages through the keys and reports only those expired at nowMs', () => {
+    const h = new Harness();
+    for (let i = 0; i < 10; i++) h.write({ op: 'set', key: `k${i}`, value: 'v', ...(i % 3 === 0 && { expireAtMs: h.nowMs + 5 }) });
+    h.nowMs += 5;
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const page = h.sm.expiredKeys(cursor, 4, h.nowMs);
+      found.push(...page.keys);
+      cursor = page.cursor;
+    } while (cursor !== '0');
+    expect(found).toEqual(['k0', 'k3', 'k6', 'k9']);
+    expect(h.write({ op: 'purgeExpired', keys: found }, '')).toEqual({ kind: 'int', value: 4n });
+    expect(h.read({ op: 'dbsize' })).toEqual({ kind: 'int', value: 6n });
+  });
+});
