@@ -49,7 +49,7 @@ measure('SCAN COUNT 100 (keys examined)', keyCount, () => {
     cursor = r.kind === 'scan' ? r.cursor : '0';
   } while (cursor !== '0');
 });
-let snapshot = new Uint8Array(0);
+let snapshot: Uint8Array = new Uint8Array(0);
 measure('snapshot (keys exported)', batched.query({ op: 'dbsize' }, 0).kind === 'int' ? keyCount : 0, () => (snapshot = batched.snapshot()));
 console.log(`${'snapshot size'.padEnd(44)} ${(snapshot.length / 1024 / 1024).toFixed(2).padStart(10)} MiB`);
 measure('restore (keys imported)', keyCount, () => new KvStateMachine({ engine: new MemoryEngine() }).restore(snapshot));
