@@ -74,6 +74,31 @@ describe('SimNetwork rates under a fixed seed', () => {
   });
 });
 
+describe('SimNetwork random streams', () => {
+  const lostFrames = (seed: number, link: Parameters<typeof networkHarness>[1]): Set<number> => {
+    const h = networkHarness(seed, link);
+    sendStream(h, 5000, 10);
+    const arrived = new Set(h.arrivals.map((a) => a.n));
+    return new Set(Array.from({ length: 5000 }, (_, i) => i).filter((i) => !arrived.has(i)));
+  };
+
+  it('turning another knob on does not change which frames are lost (own stream per knob)', () => {
+    const seed = 16;
+    const plain = lostFrames(seed, { dropProbability: 0.1 });
+    const noisy = lostFrames(seed, { dropProbability: 0.1, reorderProbability: 0.3, latency: { kind: 'exponential', msMean: 3 } });
+    expect(plain.size).toBeGreaterThan(400);
+    expect([...noisy], `seed ${seed}`).toEqual([...plain]);
+  });
+
+  it('raising the drop probability only adds losses', () => {
+    const seed = 17;
+    const low = lostFrames(seed, { dropProbability: 0.1 });
+    const high = lostFrames(seed, { dropProbability: 0.2 });
+    expect(high.size).toBeGreaterThan(low.size);
+    expect([...low].every((i) => high.has(i)), `seed ${seed}`).toBe(true);
+  });
+});
+
 describe('SimNetwork partitions', () => {
   const reach = (groups: number[][] | null, oneWay?: [number[], number[]]): string[] => {
     const h = networkHarness(1, { latency: constant1ms }, [1, 2, 3, 4]);
