@@ -3,7 +3,7 @@
 // from its own named random stream and is traced (docs/trace.md net.*), so a run replays exactly.
 import type { Network } from '../../core/env/network.ts';
 import type { Random } from '../../core/env/random.ts';
-import { assert } from '../../core/types.ts';
+import { assert, KvlabError } from '../../core/types.ts';
 import type { NodeId } from '../../core/types.ts';
 import { Simulator, worldOwner } from '../kernel/simulator.ts';
 import { FaultLog, type FaultId } from '../trace/fault-log.ts';
@@ -248,8 +248,8 @@ export class SimNetwork {
   /** Ends a partition, one-way block or clog. */
   heal(id: FaultId): void {
     const fault = this.ownFaults.get(id);
+    if (fault === undefined) throw new KvlabError('unknownFault', `fault ${id} is not an active network fault (never started, already healed, or not the network's)`);
     this.faults.stop(id);
-    assert(fault !== undefined, () => `fault ${id} is not a network fault`);
     this.ownFaults.delete(id);
     if (fault.kind === 'reachability') {
       this.reachability.remove(id);

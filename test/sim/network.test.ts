@@ -140,6 +140,9 @@ describe('SimNetwork partitions', () => {
     expect(kinds).toEqual(['meta', 'fault.start', 'net.send', 'net.drop', 'fault.stop', 'net.send', 'net.deliver']);
     expect(h.trace.events()[1]).toEqual({ t: 0, seq: 1, node: null, kind: 'fault.start', fault: 'partition', id: 1, groups: [[1], [2, 3]] });
     expect(() => h.network.heal(id)).toThrow(KvlabError);
+    const other = h.network.faults.start('pause', { node: 3 });
+    expect(() => h.network.heal(other)).toThrow(/not an active network fault/);
+    expect(h.network.faults.list().map((f) => f.id)).toEqual([other]);
   });
 });
 
