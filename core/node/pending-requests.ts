@@ -3,7 +3,7 @@
 // entry may still commit later, so a write's outcome is truly unknown to the client.
 import type { Timers, TimerId } from '../env/index.ts';
 import type { KvResult } from '../kv/commands.ts';
-import type { ClientCallback, ClientError } from './client-api.ts';
+import type { ClientCallback, ClientError, WriteReceipt } from './client-api.ts';
 
 interface Waiter {
   readonly done: ClientCallback;
@@ -38,9 +38,9 @@ export class PendingRequests {
     this.waiters.set(key, { done, timer });
   }
 
-  resolve(key: string, result: KvResult): boolean {
+  resolve(key: string, result: KvResult, receipt?: WriteReceipt): boolean {
     const waiter = this.take(key);
-    waiter?.done(null, result);
+    waiter?.done(null, result, receipt);
     return waiter !== undefined;
   }
 

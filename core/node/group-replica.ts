@@ -1,0 +1,349 @@
+// One Raft group on one node: RawNode + in-memory log mirror + durable log + KV state machine, and
+// the client requests waiting on them. The host loop follows Ready's ordering rules exactly:
+//   persist (snapshot, entries, hard state) -> fsync -> mirror into MemoryStorage -> send messages
+//   -> apply committed entries -> serve read states -> advance.
+// One Ready is in flight at a time; inputs that arrive during an fsync pile up in Raft and leave in
+// the next Ready, which is what makes group commit happen.
+import type { Env } from '../env/index.ts';
+import type { KvCommand, KvRead, KvResult, KvWrite } from '../kv/commands.ts';
+import { decodeCommand, encodeCommand } from '../kv/command-codec.ts';
+import type { KvStateMachine } from '../kv/state-machine.ts';
+import { decodeConfChange } from '../codec/conf-change-codec.ts';
+import { encodeFrame } from '../codec/frame-codec.ts';
+import type { MemoryStorage } from '../raft/memory-storage.ts';
+import type { RawNode } from '../raft/raw-node.ts';
+import type { ConfChange, ConfState, Entry, Message, ProposalError, Ready, ReadState } from '../raft/types.ts';
+import { type GroupId, NONE, type NodeId, logIndex } from '../types.ts';
+import type { ClientCallback, ClientError, ReadOptions, WriteOptions } from './client-api.ts';
+import type { DurableLog, SyncCallback } from './durable-log.ts';
+import type { NodeConfig } from './node-config.ts';
+import type { NodeObserver } from './node-observer.ts';
+import { PendingRequests } from './pending-requests.ts';
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+export interface GroupReplicaParts {
+  readonly group: GroupId;
+  readonly raw: RawNode;
+  readonly memory: MemoryStorage;
+  readonly durable: DurableLog;
+  readonly stateMachine: KvStateMachine;
+  readonly confState: ConfState;
+  readonly observer?: NodeObserver;
+  /** Called once when the group cannot go on (a disk error): the node must stop serving it. */
+  readonly onFatal: (error: Error) => void;
+}
+
+interface WaitingRead {
+  readonly index: number;
+  readonly key: string;
+  readonly read: KvRead;
+}
+
+export class GroupReplica {
+  readonly group: GroupId;
+  private readonly raw: RawNode;
+  private readonly memory: MemoryStorage;
+  private readonly durable: DurableLog;
+  private readonly sm: KvStateMachine;
+  private readonly pending: PendingRequests;
+  private readonly reads = new Map<string, KvRead>();
+  private waitingReads: WaitingRead[] = [];
+  private confState: ConfState;
+  private persisting = false;
+  private snapshotting = false;
+  private failed = false;
+  private readSeq = 0;
+  private writeSeq = 0;
+  /** This incarnation's session: unique per process start, so retries across restarts never collide. */
+  private readonly sessionId: string;
+
+  constructor(private readonly env: Env, private readonly config: NodeConfig, private readonly parts: GroupReplicaParts) {
+    this.group = parts.group;
+    this.raw = parts.raw;
+    this.memory = parts.memory;
+    this.durable = parts.durable;
+    this.sm = parts.stateMachine;
+    this.confState = parts.confState;
+    this.pending = new PendingRequests(env.timers, config.pendingRequestsMax);
+    this.sessionId = `n${env.nodeId}.${env.random.int(0, 0x7fffffff).toString(36)}${env.random.int(0, 0x7fffffff).toString(36)}`;
+  }
+
+  // ---- inputs ----
+
+  tick(): void {
+    if (this.failed) return;
+    this.raw.tick();
+    this.pump();
+  }
+
+  step(message: Message): void {
+    if (this.failed) return;
+    this.raw.step(message);
+    this.pump();
+  }
+
+  write(write: KvWrite, options: WriteOptions, done: ClientCallback): void {
+    if (this.refuse(done)) return;
+    const clientId = options.clientId ?? this.sessionId;
+    const seq = options.seq ?? ++this.writeSeq;
+    const command: KvCommand = { session: { clientId, seq }, atMs: this.env.clock.wallMs(), write };
+    const data = encodeCommand(command);
+    const error = this.raw.propose(data);
+    if (error) return done(proposalFailure(error));
+    this.pending.add(`w/${clientId}/${seq}`, options.timeoutMs ?? this.config.requestTimeoutMs, done);
+    this.pump();
+  }
+
+  read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
+    if (options.consistency === 'stale') return this.failed ? void this.refuse(done) : this.answerRead(read, done);
+    if (this.refuse(done)) return;
+    const key = `r/${++this.readSeq}`;
+    this.reads.set(key, read);
+    this.pending.add(key, options.timeoutMs ?? this.config.requestTimeoutMs, (error, result) => {
+      this.reads.delete(key);
+      done(error, result);
+    });
+    this.raw.readIndex(textEncoder.encode(key));
+    this.pump();
+  }
+
+  proposeConfChange(change: ConfChange, requestId: string, done: ClientCallback): void {
+    if (this.refuse(done)) return;
+    const error = this.raw.proposeConfChange({ ...change, context: textEncoder.encode(requestId) });
+    if (error) return done(proposalFailure(error));
+    this.pending.add(`c/${requestId}`, this.config.requestTimeoutMs, done);
+    this.pump();
+  }
+
+  transferLeader(to: NodeId): void {
+    if (this.failed) return;
+    this.raw.transferLeader(to);
+    this.pump();
+  }
+
+  campaign(): void {
+    if (this.failed) return;
+    this.raw.campaign();
+    this.pump();
+  }
+
+  stop(): void {
+    this.failed = true;
+    this.pending.failAll({ code: 'stopping', message: 'the node is stopping' });
+  }
+
+  // ---- queries ----
+
+  status() {
+    return this.raw.status();
+  }
+
+  voters(): readonly NodeId[] {
+    return this.confState.voters;
+  }
+
+  members(): ConfState {
+    return this.confState;
+  }
+
+  appliedIndex(): number {
+    return this.sm.appliedIndex();
+  }
+
+  /** The in-memory log mirror (what the invariant checker inspects). */
+  log(): MemoryStorage {
+    return this.memory;
+  }
+
+  stateMachine(): KvStateMachine {
+    return this.sm;
+  }
+
+  isFailed(): boolean {
+    return this.failed;
+  }
+
+  // ---- the Ready loop ----
+
+  private pump(): void {
+    while (!this.persisting && !this.failed && this.raw.hasReady()) {
+      const ready = this.raw.ready();
+      this.persisting = true;
+      this.persist(ready, (error) => {
+        this.persisting = false;
+        if (error) return this.fatal(error);
+        this.afterPersist(ready);
+      });
+      // A synchronous persist (nothing to fsync) finished inside persist(): keep looping.
+    }
+  }
+
+  private persist(ready: Ready, done: SyncCallback): void {
+    const writeLog = () => {
+      try {
+        this.durable.append(ready.entries, ready.hardState);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (!ready.mustSync) return done(null);
+      if (this.config.bugs.has('ackBeforeFsync')) {
+        // Bug zoo: acknowledge first, make durable later (etcd issue 14370's class of mistake).
+        this.durable.sync(() => {});
+        return done(null);
+      }
+      this.durable.sync(done);
+    };
+    if (ready.snapshot) this.durable.saveSnapshot(ready.snapshot, (error) => (error ? done(error) : writeLog()));
+    else writeLog();
+  }
+
+  private afterPersist(ready: Ready): void {
+    try {
+      this.mirror(ready);
+      this.send(ready.messages);
+      this.applyCommitted(ready.committedEntries);
+      this.queueReads(ready.readStates);
+      this.raw.advance(ready);
+      this.serveReads();
+      this.maybeSnapshot();
+    } catch (error) {
+      return this.fatal(error as Error);
+    }
+    this.pump();
+  }
+
+  private mirror(ready: Ready): void {
+    if (ready.snapshot) {
+      this.memory.applySnapshot(ready.snapshot);
+      this.confState = ready.snapshot.metadata.confState;
+      if (ready.snapshot.data.length > 0) this.sm.restore(ready.snapshot.data, ready.snapshot.metadata.index);
+      this.env.tracer.emit('raft.snapshot', { group: this.group, index: ready.snapshot.metadata.index, term: ready.snapshot.metadata.term, bytes: ready.snapshot.data.length, installed: true });
+    }
+    this.memory.append(ready.entries);
+    if (ready.hardState) this.memory.setHardState(ready.hardState);
+    if (ready.entries.length > 0) this.parts.observer?.persisted(this.env.nodeId, this.group, ready.entries);
+    if (ready.hardState) this.parts.observer?.committed(this.env.nodeId, this.group, ready.hardState.commit);
+    if (ready.softState?.role === 'leader') this.parts.observer?.becameLeader(this.env.nodeId, this.group, this.raw.status().term);
+  }
+
+  private send(messages: readonly Message[]): void {
+    for (const message of messages) this.env.network.send(message.to, encodeFrame({ kind: 'raft', message }));
+  }
+
+  private applyCommitted(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      if (entry.index <= this.sm.appliedIndex()) continue; // a persistent engine already has it
+      if (entry.type === 'confChange') this.applyConfChange(entry);
+      else if (entry.data.length === 0) this.sm.applyNoop(entry.index);
+      else this.applyCommand(entry);
+    }
+    this.parts.observer?.applied(this.env.nodeId, this.group, entries);
+    const last = entries[entries.length - 1];
+    this.env.tracer.emit('raft.apply', { group: this.group, index: last.index, count: entries.length });
+  }
+
+  private applyCommand(entry: Entry): void {
+    const command = decodeCommand(entry.data);
+    const result = this.sm.applyCommand(entry.index, command);
+    const { clientId, seq } = command.session;
+    this.pending.resolve(`w/${clientId}/${seq}`, result, { group: this.group, index: entry.index, term: entry.term });
+  }
+
+  private applyConfChange(entry: Entry): void {
+    const change = decodeConfChange(entry.data);
+    this.confState = this.raw.applyConfChange(change);
+    this.memory.setConfState(this.confState);
+    this.sm.applyNoop(entry.index);
+    this.env.tracer.emit('raft.conf', { group: this.group, index: entry.index, voters: this.confState.voters, learners: this.confState.learners });
+    if (change.context) this.pending.resolve(`c/${textDecoder.decode(change.context)}`, { kind: 'ok' });
+  }
+
+  private queueReads(states: readonly ReadState[]): void {
+    for (const state of states) {
+      const key = textDecoder.decode(state.context);
+      const read = this.reads.get(key);
+      if (read) this.waitingReads.push({ index: state.index, key, read });
+    }
+  }
+
+  private serveReads(): void {
+    if (this.waitingReads.length === 0) return;
+    const applied = this.sm.appliedIndex();
+    const later: WaitingRead[] = [];
+    for (const waiting of this.waitingReads) {
+      if (waiting.index > applied) later.push(waiting);
+      else if (this.reads.has(waiting.key)) this.pending.resolve(waiting.key, this.sm.query(waiting.read, this.env.clock.wallMs()));
+    }
+    this.waitingReads = later;
+  }
+
+  private answerRead(read: KvRead, done: ClientCallback): void {
+    let result: KvResult;
+    try {
+      result = this.sm.query(read, this.env.clock.wallMs());
+    } catch (error) {
+      return done({ code: 'invalid', message: (error as Error).message });
+    }
+    done(null, result);
+  }
+
+  /** Snapshots the state machine every `snapshotEntries` applied entries, then compacts the log behind it. */
+  private maybeSnapshot(): void {
+    const applied = this.sm.appliedIndex();
+    const snapIndex = this.memory.snapshot().metadata.index;
+    if (this.snapshotting || applied - snapIndex < this.config.snapshotEntries) return;
+    this.snapshotting = true;
+    const snapshot = this.memory.createSnapshot(logIndex(applied), this.confState, this.sm.snapshot());
+    this.env.tracer.emit('raft.snapshot', { group: this.group, index: applied, term: snapshot.metadata.term, bytes: snapshot.data.length, installed: false });
+    this.durable.saveSnapshot(snapshot, (error) => {
+      if (error) return this.fatal(error);
+      const keepFrom = applied - this.config.snapshotTrailingEntries;
+      if (keepFrom <= this.memory.firstIndex()) return void (this.snapshotting = false);
+      const upTo = logIndex(Math.min(keepFrom, this.memory.snapshot().metadata.index));
+      this.memory.compact(upTo);
+      this.durable.compact(upTo, (compactError) => {
+        this.snapshotting = false;
+        if (compactError) this.fatal(compactError);
+      });
+    });
+  }
+
+  private refuse(done: ClientCallback): boolean {
+    if (this.failed) {
+      done({ code: 'stopping', message: 'this node has stopped serving (see its log)' });
+      return true;
+    }
+    if (this.pending.isFull()) {
+      done({ code: 'overloaded', message: `more than ${this.config.pendingRequestsMax} requests are waiting at this node`, retryAfterMs: 100 });
+      return true;
+    }
+    if (this.raw.status().lead === NONE) {
+      done({ code: 'noLeader', message: 'no leader is known; retry shortly', retryAfterMs: this.config.tickMs * this.config.electionTicks });
+      return true;
+    }
+    return false;
+  }
+
+  private fatal(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.env.tracer.emit('node.fatal', { group: this.group, error: error.message });
+    this.pending.failAll({ code: 'stopping', message: `the node stopped serving: ${error.message}` });
+    this.parts.onFatal(error);
+  }
+}
+
+/** Raft refused the proposal before logging it: the write definitely did not happen. */
+function proposalFailure(error: ProposalError): ClientError {
+  switch (error.code) {
+    case 'tooLarge':
+      return { code: 'tooLarge', message: error.reason };
+    case 'notLeader':
+      return { code: 'noLeader', message: 'no leader is known; retry shortly', retryAfterMs: 100 };
+    case 'proposalDropped':
+      return { code: 'noLeader', message: `proposal dropped: ${error.reason}`, retryAfterMs: 100 };
+  }
+}

@@ -1,0 +1,226 @@
+// The node host: the same class runs in the simulator and in production, differing only in the Env
+// and in the engine and durable-log factories it is given. It owns a map of Raft groups (multi-raft
+// from day one; the first release runs group 1), routes frames to them, ticks them, and serves the
+// client API by routing each key to its group.
+import type { Env } from '../env/index.ts';
+import type { KvRead, KvWrite } from '../kv/commands.ts';
+import type { KvEngine } from '../kv/engine.ts';
+import { KvStateMachine } from '../kv/state-machine.ts';
+import { decodeFrame } from '../codec/frame-codec.ts';
+import { MemoryStorage, bootstrapSnapshot } from '../raft/memory-storage.ts';
+import { RawNode } from '../raft/raw-node.ts';
+import type { RaftBugName } from '../raft/bugs.ts';
+import type { ConfChange, RaftConfig } from '../raft/types.ts';
+import { type GroupId, KvlabError, type NodeId, groupId, logIndex } from '../types.ts';
+import type { TimerId } from '../env/timers.ts';
+import type { ClientCallback, KvClientApi, ReadOptions, WriteOptions } from './client-api.ts';
+import type { DurableLog } from './durable-log.ts';
+import { GroupReplica } from './group-replica.ts';
+import type { NodeConfig } from './node-config.ts';
+import type { NodeObserver } from './node-observer.ts';
+
+export interface KvNodeDeps {
+  /** A fresh or reopened engine for `group`: MemoryEngine in the simulator, LevelEngine in production. */
+  readonly engine: (group: GroupId) => KvEngine;
+  /** Opens (recovering) the durable Raft log of `group` under `dir` of the node's Disk. */
+  readonly openDurableLog: (env: Env, dir: string, group: GroupId) => DurableLog;
+  readonly observer?: NodeObserver;
+  /** The node cannot go on (a disk error, corruption at start): production exits, the simulator records it. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export const firstGroup = groupId(1);
+
+export class KvNode implements KvClientApi {
+  private readonly groups = new Map<GroupId, GroupReplica>();
+  private tickTimer: TimerId | undefined;
+  private stopped = false;
+  private requestSeq = 0;
+
+  constructor(private readonly env: Env, readonly config: NodeConfig, private readonly deps: KvNodeDeps) {
+    env.network.onReceive((from, frame) => this.receive(from, frame));
+    this.openGroup(firstGroup, () => this.scheduleTick());
+  }
+
+  // ---- client API ----
+
+  write(write: KvWrite, options: WriteOptions, done: ClientCallback): void {
+    const replica = this.replicaFor(writeKey(write));
+    if (!replica) return done({ code: 'noLeader', message: 'the node is still starting', retryAfterMs: 100 });
+    replica.write(write, options, done);
+  }
+
+  read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
+    const replica = this.replicaFor(readKey(read));
+    if (!replica) return done({ code: 'noLeader', message: 'the node is still starting', retryAfterMs: 100 });
+    replica.read(read, { consistency: options.consistency ?? (this.config.reads === 'lease' ? 'lease' : 'linearizable'), timeoutMs: options.timeoutMs }, done);
+  }
+
+  // ---- administration ----
+
+  changeMembership(change: ConfChange, done: ClientCallback, group: GroupId = firstGroup): void {
+    const replica = this.groups.get(group);
+    if (!replica) return done({ code: 'noLeader', message: 'the node is still starting', retryAfterMs: 100 });
+    replica.proposeConfChange(change, `${this.env.nodeId}.${++this.requestSeq}`, done);
+  }
+
+  transferLeader(to: NodeId, group: GroupId = firstGroup): void {
+    this.groups.get(group)?.transferLeader(to);
+  }
+
+  campaign(group: GroupId = firstGroup): void {
+    this.groups.get(group)?.campaign();
+  }
+
+  replica(group: GroupId = firstGroup): GroupReplica | undefined {
+    return this.groups.get(group);
+  }
+
+  replicas(): readonly GroupReplica[] {
+    return [...this.groups.values()];
+  }
+
+  isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Graceful stop: pending requests fail with `stopping`; timers stop. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.tickTimer !== undefined) this.env.timers.cancel(this.tickTimer);
+    for (const replica of this.groups.values()) replica.stop();
+  }
+
+  // ---- internals ----
+
+  private replicaFor(_key: string): GroupReplica | undefined {
+    // One group for now; sharding maps keys to slots to groups here.
+    return this.stopped ? undefined : this.groups.get(firstGroup);
+  }
+
+  private receive(_from: NodeId, frame: Uint8Array): void {
+    if (this.stopped) return;
+    let decoded;
+    try {
+      decoded = decodeFrame(frame);
+    } catch (error) {
+      if (!(error instanceof KvlabError)) throw error;
+      this.env.tracer.emit('node.badFrame', { from: _from, bytes: frame.length, error: error.message });
+      return;
+    }
+    if (decoded.kind !== 'raft' || decoded.message.to !== this.env.nodeId) return;
+    this.groups.get(decoded.message.group)?.step(decoded.message);
+  }
+
+  private scheduleTick(): void {
+    this.tickTimer = this.env.timers.schedule(this.config.tickMs, () => {
+      if (this.stopped) return;
+      for (const replica of this.groups.values()) replica.tick();
+      this.scheduleTick();
+    });
+  }
+
+  /** Recovers a group from disk, or founds it; calls `ready` once the group can take part. */
+  private openGroup(group: GroupId, ready: () => void): void {
+    let durable: DurableLog;
+    try {
+      durable = this.deps.openDurableLog(this.env, `raft/g${group}`, group);
+    } catch (error) {
+      return this.fail(error as Error);
+    }
+    const { recovered } = durable;
+    const fresh = !recovered.snapshot && !recovered.hardState && recovered.entries.length === 0;
+    if (fresh && !this.config.join) {
+      const snapshot = bootstrapSnapshot(this.config.initialVoters);
+      durable.saveSnapshot(snapshot, (error) => {
+        if (error) return this.fail(error);
+        this.startGroup(group, durable, { ...recovered, snapshot });
+        ready();
+      });
+      return;
+    }
+    this.startGroup(group, durable, recovered);
+    ready();
+  }
+
+  private startGroup(group: GroupId, durable: DurableLog, recovered: DurableLog['recovered']): void {
+    const memory = new MemoryStorage();
+    const stateMachine = new KvStateMachine({ engine: this.deps.engine(group) });
+    const snapshot = recovered.snapshot;
+    if (snapshot) {
+      memory.applySnapshot(snapshot);
+      const index = snapshot.metadata.index;
+      if (stateMachine.appliedIndex() < index) {
+        if (snapshot.data.length > 0) stateMachine.restore(snapshot.data, index);
+        else for (let i = stateMachine.appliedIndex() + 1; i <= index; i++) stateMachine.applyNoop(i);
+      }
+    }
+    memory.append(recovered.entries);
+    if (recovered.hardState) memory.setHardState(recovered.hardState);
+    const raw = new RawNode(this.raftConfig(group, snapshot?.metadata.index ?? 0), memory, this.env.tracer, this.env.random.child(`raft/${group}`));
+    const replica = new GroupReplica(this.env, this.config, {
+      group,
+      raw,
+      memory,
+      durable,
+      stateMachine,
+      confState: memory.initialState().confState,
+      observer: this.deps.observer,
+      onFatal: (error) => this.fail(error),
+    });
+    this.groups.set(group, replica);
+  }
+
+  private raftConfig(group: GroupId, applied: number): RaftConfig {
+    const c = this.config;
+    return {
+      id: this.env.nodeId,
+      group,
+      electionTicks: c.electionTicks,
+      heartbeatTicks: c.heartbeatTicks,
+      preVote: c.preVote,
+      checkQuorum: c.checkQuorum,
+      readOnlyOption: c.reads === 'lease' ? 'leaseBased' : 'safe',
+      leaseDriftTicksMax: c.leaseDriftTicksMax,
+      maxMsgBytes: c.maxMsgBytes,
+      inflightMsgsMax: c.inflightMsgsMax,
+      inflightBytesMax: c.inflightBytesMax,
+      uncommittedBytesMax: c.uncommittedBytesMax,
+      snapshotChunkBytes: c.snapshotChunkBytes,
+      applied: logIndex(applied),
+      bugs: new Set([...c.bugs]) as ReadonlySet<RaftBugName>,
+    } as RaftConfig;
+  }
+
+  private fail(error: Error): void {
+    this.env.tracer.emit('node.fatal', { error: error.message });
+    this.stop();
+    this.deps.onFatal?.(error);
+  }
+}
+
+function writeKey(write: KvWrite): string {
+  switch (write.op) {
+    case 'del':
+    case 'purgeExpired':
+      return write.keys[0] ?? '';
+    case 'mset':
+      return write.pairs[0]?.[0] ?? '';
+    default:
+      return write.key;
+  }
+}
+
+function readKey(read: KvRead): string {
+  switch (read.op) {
+    case 'mget':
+    case 'exists':
+      return read.keys[0] ?? '';
+    case 'scan':
+    case 'dbsize':
+      return '';
+    default:
+      return read.key;
+  }
+}
