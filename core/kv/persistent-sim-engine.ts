@@ -106,8 +106,7 @@ export class PersistentSimEngine implements KvEngine {
   importSnapshot(bytes: Uint8Array, index: number): void {
     this.memory.importSnapshot(bytes, index);
     // Records of the old state must not chain onto the new one: start a fresh generation.
-    this.disk.close(this.logFd);
-    this.logFd = this.startLogGeneration();
+    this.rotateLog();
     this.checkpointDue = true;
   }
 
@@ -134,8 +133,14 @@ export class PersistentSimEngine implements KvEngine {
       if (this.checkpointDue || this.logBytes >= this.checkpointLogBytesMin) this.checkpoint(finish);
       else this.syncLog(finish);
     };
-    if (this.bugIndexApart) this.writeIndexApart(target, (error) => (error ? finish(error) : persistData()));
-    else persistData();
+    try {
+      if (this.bugIndexApart) this.writeIndexApart(target, (error) => (error ? finish(error) : persistData()));
+      else persistData();
+    } catch (error) {
+      // A synchronous disk failure (EIO creating a file) fails this flush, not the ones after it.
+      if (!(error instanceof DiskError)) throw error;
+      finish(error);
+    }
   }
 
   /** Closes the open log file (a clean stop; unflushed writes stay in the page cache). */
@@ -185,8 +190,7 @@ export class PersistentSimEngine implements KvEngine {
       return this.syncAncestors((error) => (error ? done(error) : this.checkpoint(done)));
     }
     const bytes = this.memory.exportSnapshot();
-    this.disk.close(this.logFd);
-    this.logFd = this.startLogGeneration();
+    this.rotateLog();
     const keepGen = this.logGen;
     this.checkpointDue = false;
     const fail = (error: DiskError | null): void => {
@@ -244,12 +248,19 @@ export class PersistentSimEngine implements KvEngine {
       .sort((a, b) => a - b);
   }
 
+  /** Later writes go to a new generation (opened before the old one is closed, so a failure changes nothing). */
+  private rotateLog(): void {
+    const previous = this.logFd;
+    this.logFd = this.startLogGeneration();
+    this.disk.close(previous);
+  }
+
   private startLogGeneration(): Fd {
+    // Generations only grow past every existing file, so this creates a new, empty file.
+    const fd = this.disk.open(this.path(this.logName(this.logGen + 1)), 'create');
     this.logGen++;
     this.logBytes = 0;
     this.dirDirty = true;
-    const fd = this.disk.open(this.path(this.logName(this.logGen)), 'create');
-    this.disk.truncate(fd, 0);
     return fd;
   }
 

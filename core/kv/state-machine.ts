@@ -10,6 +10,7 @@ import { assert, KvlabError } from '../types.ts';
 import type { EntryType } from '../raft/types.ts';
 import type { KvCommand, KvRead, KvResult } from './commands.ts';
 import { decodeCommand } from './command-codec.ts';
+import { validateCommand } from './command-validate.ts';
 import type { KvEngine } from './engine.ts';
 import { batchMutationsMax, sessionsMaxDefault } from './limits.ts';
 import { queryRead, scanExpired } from './read-query.ts';
@@ -64,8 +65,12 @@ export class KvStateMachine {
     return this.applyEntries([{ index, data }])[0];
   }
 
-  /** Applies an already-decoded command at `index` (must be appliedIndex() + 1). */
+  /**
+   * Applies an already-decoded command at `index` (must be appliedIndex() + 1). Throws
+   * KvlabError('invalidCommand'), changing nothing, if the command breaks a limit (decoded ones never do).
+   */
   applyCommand(index: number, command: KvCommand): KvResult {
+    validateCommand(command);
     this.beginStep(index);
     const result = this.stepCommand(index, command);
     this.commit();

@@ -10,12 +10,14 @@ import { encodeCommand } from '../../core/kv/command-codec.ts';
 import { encodeLogRecord } from '../../core/kv/engine-log-codec.ts';
 import { ManualScheduler } from '../../sim/disk/manual-scheduler.ts';
 import { SimDisk } from '../../sim/disk/sim-disk.ts';
+import type { SimDiskOptionsInput } from '../../sim/disk/options.ts';
+import { DiskError } from '../../core/env/disk.ts';
 import { createRandom } from '../../sim/random.ts';
 import { intBelow, randomCommand, rng, type Rng } from './random-commands.ts';
 
-function rig(seed: string): { disk: SimDisk; scheduler: ManualScheduler } {
+function rig(seed: string, options: SimDiskOptionsInput = {}): { disk: SimDisk; scheduler: ManualScheduler } {
   const scheduler = new ManualScheduler();
-  const disk = new SimDisk({ schedule: scheduler.schedule, random: createRandom(seed).child('disk'), tracer: silentTracer });
+  const disk = new SimDisk({ schedule: scheduler.schedule, random: createRandom(seed).child('disk'), tracer: silentTracer, options });
   return { disk, scheduler };
 }
 
@@ -117,17 +119,25 @@ describe('PersistentSimEngine', () => {
     expect(engine.durableAppliedIndex()).toBe(0); // replayed, not yet checkpointed
   });
 
-  it('crashes at random points never lose durable state and always recover an exact prefix (25 seeds)', () => {
-    for (let seed = 1; seed <= 25; seed++) {
+  it('crashes at random points never lose durable state and always recover an exact prefix (15 seeds)', () => {
+    for (let seed = 1; seed <= 15; seed++) {
       const outcome = crashRun(`pe-crash-${seed}`, {});
       expect(outcome.divergences, `seed pe-crash-${seed}`).toEqual([]);
       expect(outcome.crashes, `seed pe-crash-${seed}`).toBeGreaterThan(0);
     }
   });
 
+  it('injected write and fsync errors never break durability or prefix recovery (10 seeds)', () => {
+    const faults: SimDiskOptionsInput = { writeErrorProbability: 0.03, fsyncErrorProbability: 0.2 };
+    for (let seed = 1; seed <= 10; seed++) {
+      const outcome = crashRun(`pe-fault-${seed}`, {}, faults);
+      expect(outcome.divergences, `seed pe-fault-${seed}`).toEqual([]);
+    }
+  });
+
   it('appliedIndexNotAtomic: the same crashes expose replicas that skipped or lost entries', () => {
     let divergent = 0;
-    for (let seed = 1; seed <= 25; seed++) {
+    for (let seed = 1; seed <= 10; seed++) {
       if (crashRun(`pe-crash-${seed}`, { appliedIndexNotAtomic: true }).divergences.length > 0) divergent++;
     }
     expect(divergent).toBeGreaterThan(0);
@@ -140,35 +150,47 @@ describe('PersistentSimEngine', () => {
  * would. Reports every recovery whose state is not the reference state at its index, or that lost
  * what durableAppliedIndex had promised.
  */
-function crashRun(seed: string, options: Partial<PersistentSimEngineOptions>): { divergences: string[]; crashes: number } {
+function crashRun(
+  seed: string,
+  options: Partial<PersistentSimEngineOptions>,
+  diskOptions: SimDiskOptionsInput = {},
+): { divergences: string[]; crashes: number } {
   const r = rng(seed);
   const log = commandLog(r, 150);
   const states = referenceStates(log);
-  const { disk, scheduler } = rig(seed);
+  const { disk, scheduler } = rig(seed, diskOptions);
   const open = (): PersistentSimEngine => new PersistentSimEngine({ disk, checkpointLogBytesMin: 2000, ...options });
   let engine = open();
   let sm = new KvStateMachine({ engine, sessionsMax: 4 });
   const divergences: string[] = [];
   let crashes = 0;
+  const crashAndRecover = (step: number): void => {
+    const promised = engine.durableAppliedIndex();
+    disk.crash();
+    scheduler.clear();
+    crashes++;
+    engine = open();
+    sm = new KvStateMachine({ engine, sessionsMax: 4 });
+    const index = sm.appliedIndex();
+    if (index < promised && !options.appliedIndexNotAtomic) divergences.push(`step ${step}: recovered ${index} < promised ${promised}`);
+    if (index > log.length || !equalBytes(sm.snapshot(), states[index])) divergences.push(`step ${step}: state at ${index} differs from the reference`);
+  };
   for (let step = 0; step < 400 && sm.appliedIndex() < log.length; step++) {
     const roll = r();
     if (roll < 0.5) {
       const from = sm.appliedIndex();
-      sm.applyEntries(log.slice(from, from + 1 + intBelow(r, 5)));
+      try {
+        sm.applyEntries(log.slice(from, from + 1 + intBelow(r, 5)));
+      } catch (error) {
+        if (!(error instanceof DiskError)) throw error;
+        crashAndRecover(step); // an injected EIO fail-stops the node: it restarts from its disk
+      }
     } else if (roll < 0.7) {
       engine.flush(() => {});
     } else if (roll < 0.9) {
       for (let n = intBelow(r, 3); n >= 0; n--) scheduler.step();
     } else {
-      const promised = engine.durableAppliedIndex();
-      disk.crash();
-      scheduler.clear();
-      crashes++;
-      engine = open();
-      sm = new KvStateMachine({ engine, sessionsMax: 4 });
-      const index = sm.appliedIndex();
-      if (index < promised && !options.appliedIndexNotAtomic) divergences.push(`step ${step}: recovered ${index} < promised ${promised}`);
-      if (index > log.length || !equalBytes(sm.snapshot(), states[index])) divergences.push(`step ${step}: state at ${index} differs from the reference`);
+      crashAndRecover(step);
     }
   }
   return { divergences, crashes };

@@ -92,3 +92,14 @@ describe('client sessions', () => {
     expect(a.sm.snapshot()).toEqual(b.sm.snapshot());
   });
 });
+
+describe('applyCommand', () => {
+  it('applies a decoded command like its bytes, and refuses an invalid one without advancing', () => {
+    const sm = new KvStateMachine({ engine: new MemoryEngine() });
+    const command: KvCommand = { session: { clientId: 'a', seq: 1 }, atMs: 5, write: { op: 'append', key: 'k', value: 'xy' } };
+    expect(sm.applyCommand(1, command)).toEqual(int(2));
+    expect(() => sm.applyCommand(2, { ...command, write: { op: 'append', key: 'k\u0400', value: 'x' } })).toThrow(/write.key: char 1024/);
+    expect(sm.appliedIndex()).toBe(1);
+    expect(sm.applyCommand(2, { ...command, session: { clientId: 'a', seq: 2 } })).toEqual(int(4));
+  });
+});
