@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { spec, type CommandCall, type CommandSpec } from './command-spec.ts';
 import { noPasswordSetError, notIntegerError, syntaxError, wrongArityError, wrongPassError } from './errors.ts';
+import { REDIS_COMPAT_VERSION } from './info.ts';
 import { parseInt64 } from './redis-int.ts';
 import { array, bulk, errorReply, integer, NIL, OK, simple, type RespReply } from './reply.ts';
 
@@ -31,6 +32,47 @@ function auth(call: CommandCall): RespReply {
   if (user !== 'default' || !passwordMatches(given, password)) return wrongPassError;
   call.connection.authenticated = true;
   return OK;
+}
+
+/**
+ * HELLO [protover [AUTH user pass] [SETNAME name]]: kvlab speaks RESP2 only, so HELLO 3 answers NOPROTO
+ * (clients such as ioredis then fall back to RESP2) and HELLO / HELLO 2 answer the server map.
+ */
+function hello(call: CommandCall): RespReply {
+  const { args, connection } = call;
+  if (args.length >= 2) {
+    const version = parseInt64(args[1]);
+    if (version === null) return errorReply('ERR Protocol version is not an integer or out of range');
+    if (version !== 2n) return errorReply('NOPROTO unsupported protocol version');
+  }
+  let name: string | undefined;
+  for (let at = 2; at < args.length; at++) {
+    const option = args[at].toLowerCase();
+    if (option === 'auth' && at + 2 < args.length) {
+      const authReply = auth({ ...call, args: ['AUTH', args[at + 1], args[at + 2]] });
+      if (authReply.type === 'error') return authReply;
+      at += 2;
+    } else if (option === 'setname' && at + 1 < args.length) {
+      name = args[at + 1];
+      if (!CLIENT_NAME.test(name)) return errorReply('ERR Client names cannot contain spaces, newlines or special characters.');
+      at += 1;
+    } else {
+      return errorReply(`ERR Syntax error in HELLO option '${args[at]}'`);
+    }
+  }
+  if (!connection.authenticated) {
+    return errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+  }
+  if (name !== undefined) connection.name = name === '' ? null : name;
+  return array([
+    bulk('server'), bulk('redis'),
+    bulk('version'), bulk(REDIS_COMPAT_VERSION),
+    bulk('proto'), integer(2),
+    bulk('id'), integer(connection.id),
+    bulk('mode'), bulk('standalone'),
+    bulk('role'), bulk('master'),
+    bulk('modules'), array([]),
+  ]);
 }
 
 function select(call: CommandCall): RespReply {
@@ -90,6 +132,9 @@ export const connectionCommands: readonly CommandSpec[] = [
   spec('ping', -1, 'fast', NO_KEYS, doc('connection', 'Returns the server\'s liveliness response.', '1.0.0'), ping),
   spec('echo', 2, 'fast', NO_KEYS, doc('connection', 'Returns the given string.', '1.0.0'), (call) => bulk(call.args[1])),
   spec('auth', -2, 'noscript loading stale fast no_auth', NO_KEYS, doc('connection', 'Authenticates the connection.', '1.0.0'), auth, {
+    noAuth: true,
+  }),
+  spec('hello', -1, 'noscript loading stale fast no_auth', NO_KEYS, doc('connection', 'Handshakes with the Redis server.', '6.0.0'), hello, {
     noAuth: true,
   }),
   spec('select', 2, 'loading stale fast', NO_KEYS, doc('connection', 'Changes the selected database.', '1.0.0'), select),

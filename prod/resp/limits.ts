@@ -65,5 +65,8 @@ export function resolveRespLimits(overrides: Partial<RespLimits> = {}): RespLimi
   if (limits.keyBytesMax > limits.bulkBytesMax) {
     throw new KvlabError('invalidConfig', `resp limit keyBytesMax (${limits.keyBytesMax}) exceeds bulkBytesMax (${limits.bulkBytesMax})`);
   }
+  if (limits.outputBytesSoftMax > limits.outputBytesHardMax) {
+    throw new KvlabError('invalidConfig', `resp limit outputBytesSoftMax (${limits.outputBytesSoftMax}) exceeds outputBytesHardMax (${limits.outputBytesHardMax})`);
+  }
   return limits;
 }

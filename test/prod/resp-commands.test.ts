@@ -69,6 +69,19 @@ describe('RESP commands: connection', () => {
     expect(await r.value('CLIENT', 'HELP')).toContain('SETNAME <name>');
   });
 
+  it('HELLO: RESP2 only (HELLO 3 answers NOPROTO so clients fall back), with AUTH and SETNAME', async () => {
+    const r = setup({ requirepass: 'pw' });
+    expect(await r.run('HELLO', '3')).toBe('-NOPROTO unsupported protocol version\r\n');
+    expect(await r.run('HELLO', 'x')).toBe('-ERR Protocol version is not an integer or out of range\r\n');
+    expect(await r.run('HELLO', '2')).toMatch(/^-NOAUTH HELLO must be called with the client already authenticated/);
+    expect(await r.run('HELLO', '2', 'AUTH', 'default', 'bad')).toBe('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+    expect(await r.run('HELLO', '2', 'FOO')).toBe("-ERR Syntax error in HELLO option 'FOO'\r\n");
+    const map = (await r.value('HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'app')) as Decoded[];
+    expect(map.slice(0, 6)).toEqual(['server', 'redis', 'version', '7.0.0', 'proto', 2]);
+    expect(r.connection.authenticated).toBe(true);
+    expect(r.connection.name).toBe('app');
+  });
+
   it('QUIT answers OK and asks the connection to close', async () => {
     const r = setup();
     expect(await r.run('QUIT')).toBe('+OK\r\n');
@@ -272,7 +285,7 @@ describe('RESP commands: server', () => {
     const contract = [
       'ping', 'echo', 'get', 'set', 'del', 'exists', 'incr', 'incrby', 'decr', 'decrby', 'mget', 'mset', 'getdel',
       'append', 'strlen', 'expire', 'pexpire', 'ttl', 'pttl', 'persist', 'scan', 'dbsize', 'info', 'auth', 'client',
-      'command', 'quit', 'select',
+      'command', 'quit', 'select', 'hello',
     ];
     const list = (await r.value('COMMAND', 'LIST')) as string[];
     expect([...list].sort()).toEqual([...contract].sort());
