@@ -154,7 +154,8 @@ export class PersistentSimEngine implements KvEngine {
 
   private syncLog(done: DurabilityCallback): void {
     const fd = this.logFd;
-    const syncFile = (): void => this.disk.fsync(fd, done);
+    // The fd may have been closed meanwhile (importSnapshot rotates the log): fsync then throws EBADF.
+    const syncFile = (): void => guardDisk(done, () => this.disk.fsync(fd, done));
     this.syncAncestors((ancestorError) => {
       if (ancestorError) return done(ancestorError);
       if (!this.dirDirty) return syncFile();
@@ -208,15 +209,19 @@ export class PersistentSimEngine implements KvEngine {
     this.disk.fsync(tmp, (error) => {
       this.disk.close(tmp);
       if (error) return fail(error);
-      this.disk.rename(this.path('snapshot.tmp'), this.path('snapshot'));
-      this.dirDirty = false; // this fsyncDir also covers the new log generation
-      this.disk.fsyncDir(this.dir, (dirError) => {
-        if (dirError) {
-          this.dirDirty = true;
-          return fail(dirError);
-        }
-        this.removeLogsBefore(keepGen);
-        done(null);
+      guardDisk(fail, () => {
+        this.disk.rename(this.path('snapshot.tmp'), this.path('snapshot'));
+        this.dirDirty = false; // this fsyncDir also covers the new log generation
+        this.disk.fsyncDir(this.dir, (dirError) => {
+          if (dirError) {
+            this.dirDirty = true;
+            return fail(dirError);
+          }
+          guardDisk(done, () => {
+            this.removeLogsBefore(keepGen);
+            done(null);
+          });
+        });
       });
     });
   }
@@ -307,6 +312,16 @@ export class PersistentSimEngine implements KvEngine {
     if (view.getUint32(8, true) !== crc32c(bytes, 0, 8) || !Number.isSafeInteger(index) || index < 0) return;
     const state = this.memory.exportSnapshot();
     this.memory.importSnapshot(rewriteAppliedIndex(state, index), index);
+  }
+}
+
+/** Runs `fn`; a DiskError it throws (from inside a completion callback) goes to `done` instead. */
+function guardDisk(done: DurabilityCallback, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    if (!(error instanceof DiskError)) throw error;
+    done(error);
   }
 }
 

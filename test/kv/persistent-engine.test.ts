@@ -104,6 +104,25 @@ describe('PersistentSimEngine', () => {
     expect(recovered.snapshot()).toEqual(states[35]);
   });
 
+  it('a snapshot imported while a flush is in flight is made durable by the next flush', () => {
+    const { disk, scheduler } = rig('pe-import-inflight');
+    const log = commandLog(rng('pe-import-inflight'), 30);
+    const states = referenceStates(log);
+    const engine = new PersistentSimEngine({ disk });
+    const sm = new KvStateMachine({ engine, sessionsMax: 4 });
+    sm.applyEntries(log.slice(0, 5));
+    const outcomes: (Error | null)[] = [];
+    engine.flush((error) => outcomes.push(error));
+    sm.restore(states[20], 20);
+    scheduler.runAll();
+    expect(outcomes.length).toBe(1);
+    expect(flushNow(engine, scheduler)).toBeNull();
+    expect(engine.durableAppliedIndex()).toBe(20);
+    disk.crash();
+    scheduler.clear();
+    expect(new KvStateMachine({ engine: new PersistentSimEngine({ disk }), sessionsMax: 4 }).snapshot()).toEqual(states[20]);
+  });
+
   it('recovers the intact prefix of a log with a torn tail', () => {
     const { disk } = rig('pe-torn');
     disk.mkdir('kv');
