@@ -2,6 +2,9 @@
 // the host feeds ticks, messages and proposals in; Raft hands back a Ready; the host persists,
 // sends and applies it in the order documented on Ready, then calls advance().
 import type { GroupId, LogIndex, NodeId, Term } from '../types.ts';
+import type { RaftBugName } from './bugs.ts';
+
+export type { RaftBugName } from './bugs.ts';
 
 export type EntryType = 'normal' | 'confChange';
 
@@ -76,7 +79,8 @@ export type MessageType =
   | 'timeoutNow'
   | 'readIndex'
   | 'readIndexResp'
-  | 'checkQuorum'; // local
+  | 'checkQuorum' // local
+  | 'snapResp'; // follower -> leader: acknowledges (or, with reject, asks to resend from) a snapshot chunk
 
 export interface SnapshotChunk {
   /** Byte offset of `data` within the whole snapshot data. */
@@ -105,6 +109,11 @@ export interface Message {
   readonly chunk?: SnapshotChunk;
   /** readIndex / heartbeat: the read request context echoed back. */
   readonly context?: Uint8Array;
+  /**
+   * heartbeat: the leader's tick counter when it sent the heartbeat; heartbeatResp echoes it. The
+   * leader dates its read lease from the oldest send a quorum acknowledged (lease-based reads).
+   */
+  readonly leaderTick?: number;
 }
 
 export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
@@ -161,6 +170,28 @@ export interface RaftConfig {
   readonly snapshotChunkBytes: number;
   /** Index of the last entry already applied (on restart). */
   readonly applied: LogIndex;
+
+  // Optional settings (defaults in core/raft/config.ts).
+  /**
+   * Lease reads: the most ticks a follower's clock may run ahead of the leader's within one election
+   * timeout. The lease lasts electionTicks - leaseDriftTicksMax ticks after a quorum acknowledged a
+   * heartbeat. Default max(1, floor(electionTicks / 10)).
+   */
+  readonly leaseDriftTicksMax?: number;
+  /** Followers forward proposals and reads to the leader (default true). */
+  readonly proposalForwarding?: boolean;
+  /** Bound on the snapshot size a follower accepts (default 256 MiB). */
+  readonly snapshotBytesMax?: number;
+  /** Ticks a snapshot transfer may go without an acknowledged chunk before the leader restarts it (default 2*electionTicks). */
+  readonly snapshotStallTicksMax?: number;
+  /** Bound on read requests waiting for a heartbeat round or for the leader's first commit (default 4096). */
+  readonly readIndexQueueMax?: number;
+  /** Bound on the payload bytes of committed entries handed out in one Ready (at least one entry; default 64 MiB). */
+  readonly readyCommittedBytesMax?: number;
+  /** Bound on the entries of one proposal batch (default 10000). */
+  readonly proposalEntriesMax?: number;
+  /** Simulator only: deliberately wrong behaviours from the bug zoo (core/raft/bugs.ts). */
+  readonly bugs?: ReadonlySet<RaftBugName>;
 }
 
 export type ProposalError =
