@@ -96,11 +96,11 @@ export class RespConnection {
   /** Dispatches buffered requests while the limits allow, writes finished replies, adjusts reading. */
   private pump(): void {
     if (this.closed) return;
-    // Each pass dispatches at least one command or stops; flushing frees slots for the next pass.
+    // Flush first: finished replies free their slots, so a full pipeline can take more commands.
+    // Each pass dispatches at least one command or stops, and the last action is always a flush.
     for (;;) {
-      const dispatched = this.dispatchBuffered();
       this.flush();
-      if (dispatched === 0 || this.closed) break;
+      if (this.closed || this.dispatchBuffered() === 0) break;
     }
     this.adjustReading();
   }

@@ -151,6 +151,14 @@ describe('RESP server', () => {
     expect(api.pendingMax).toBe(4);
   });
 
+  it('keeps going when a slow command heads a full pipeline of instant replies', async () => {
+    const api = new LocalKvApi({ delayMs: (request) => (request.kind === 'read' ? 20 : 0) });
+    const server = await serve({ api, limits: { pipelineDepthMax: 4 } });
+    const c = await client(server);
+    c.send(multibulk('GET', 'k') + 'PING\r\n'.repeat(10) + multibulk('GET', 'k'));
+    expect(await c.replies(12)).toEqual([null, ...Array(10).fill('PONG'), null]);
+  });
+
   it('AUTH with requirepass: tiny commands only before AUTH (like Redis), full limits after', async () => {
     const server = await serve({ requirepass: 'pw' });
     const c = await client(server);
