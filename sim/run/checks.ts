@@ -1,0 +1,72 @@
+// The end-of-run checks: linearizability of the client history, the Raft invariants seen online,
+// durability of every acknowledged write, and liveness after the heal.
+import { firstGroup } from '../../core/node/kv-node.ts';
+import { parseHistory } from '../check/history.ts';
+import { checkLinearizability } from '../check/linearizability.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { CheckResult } from './run-types.ts';
+import type { SimCluster } from './sim-cluster.ts';
+
+export interface RunObservations {
+  readonly healUs: number;
+  readonly endUs: number;
+  readonly latenciesUs: number[];
+  readonly outcomes: { ok: number; fail: number; info: number };
+  okAfterHealUs: number | undefined;
+  leaderAfterHealUs: number | undefined;
+  readonly receipts: { index: number; term: number }[];
+  faults: number;
+}
+
+export function evaluateChecks(s: Scenario, cluster: SimCluster, historyText: string, obs: RunObservations): CheckResult[] {
+  return s.checks.map((name) => {
+    switch (name) {
+      case 'linearizability':
+        return linearizability(historyText);
+      case 'raft-invariants':
+        return raftInvariants(cluster);
+      case 'durability':
+        return durability(cluster, obs);
+      case 'liveness':
+        return liveness(s, obs);
+    }
+  });
+}
+
+function linearizability(historyText: string): CheckResult {
+  const { operations } = parseHistory(historyText, 'history.jsonl');
+  const result = checkLinearizability(operations);
+  if (result.verdict === 'linearizable') {
+    return { name: 'linearizability', verdict: 'pass', detail: `${result.operationsChecked} operations over ${result.keysChecked} keys are linearizable` };
+  }
+  if (result.verdict === 'unknown') {
+    return { name: 'linearizability', verdict: 'unknown', detail: `search budget exhausted on keys ${result.unknownKeys.join(', ')}` };
+  }
+  const v = result.violations[0];
+  return { name: 'linearizability', verdict: 'fail', detail: `key ${v.key}: ${v.explanation}`, ops: v.window.ops };
+}
+
+function raftInvariants(cluster: SimCluster): CheckResult {
+  const violations = cluster.checker.violations;
+  if (violations.length === 0) return { name: 'raft-invariants', verdict: 'pass', detail: 'election safety, log matching, leader completeness, state machine safety, commit monotonicity and durable-before-ack held throughout' };
+  const first = violations[0];
+  const more = violations.length > 1 ? ` (and ${violations.slice(1).map((v) => v.invariant).join(', ')})` : '';
+  return { name: 'raft-invariants', verdict: 'fail', detail: `${first.invariant} at ${first.atUs / 1000} ms: ${first.detail}${more}` };
+}
+
+function durability(cluster: SimCluster, obs: RunObservations): CheckResult {
+  const lost = cluster.checker.checkAcknowledgedApplied(firstGroup, obs.receipts);
+  if (lost.length === 0) return { name: 'durability', verdict: 'pass', detail: `all ${obs.receipts.length} acknowledged writes were applied by the cluster` };
+  return { name: 'durability', verdict: 'fail', detail: `${lost.length} acknowledged writes lost; first: ${lost[0]}` };
+}
+
+function liveness(s: Scenario, obs: RunObservations): CheckResult {
+  const healMs = obs.healUs / 1000;
+  if (obs.leaderAfterHealUs === undefined) return { name: 'liveness', verdict: 'fail', detail: `no leader between the heal at ${healMs} ms and the end at ${obs.endUs / 1000} ms` };
+  const leaderMs = obs.leaderAfterHealUs / 1000;
+  if (s.workload.clients > 0 && s.workload.ratePerClient > 0 && obs.okAfterHealUs === undefined) {
+    return { name: 'liveness', verdict: 'fail', detail: `a leader by ${leaderMs} ms, but no client operation succeeded after the heal at ${healMs} ms` };
+  }
+  const okMs = obs.okAfterHealUs === undefined ? 'n/a' : `${obs.okAfterHealUs / 1000} ms`;
+  return { name: 'liveness', verdict: 'pass', detail: `after the heal at ${healMs} ms: a leader by ${leaderMs} ms, first successful operation at ${okMs}` };
+}

@@ -1,0 +1,183 @@
+// One simulated run of a scenario with one seed: the cluster starts, clients run, faults come and go
+// (explicit timeline and random nemesis), everything heals, a liveness phase follows, and the checks
+// decide the verdict. The run is a pure function of (scenario, seed, bugs, code).
+import { performance } from 'node:perf_hooks';
+import type { Random } from '../../core/env/random.ts';
+import { firstGroup } from '../../core/node/kv-node.ts';
+import type { NodeId } from '../../core/types.ts';
+import { HistoryWriter } from '../check/history.ts';
+import { FaultRunner, type FaultHooks } from '../nemesis/fault-runner.ts';
+import { enabledKinds, sampleFault, sampleRange } from '../nemesis/random-nemesis.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { TraceWriter } from '../trace/trace-writer.ts';
+import { nullTraceSink } from '../trace/trace-sink.ts';
+import { SimClient } from '../workload/client.ts';
+import { makeKeyChooser } from '../workload/key-chooser.ts';
+import { makeOperationChooser } from '../workload/operation-mix.ts';
+import { evaluateChecks, type RunObservations } from './checks.ts';
+import { percentiles } from './latency.ts';
+import type { Report, RunOptions, RunResult } from './run-types.ts';
+import { SimCluster } from './sim-cluster.ts';
+import { makeMembershipHooks } from './membership-hooks.ts';
+
+export const traceVersion = 1;
+/** Virtual ms between online inspections of every node's log. */
+const inspectEveryMs = 100;
+
+export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
+  const wallStart = performance.now();
+  const bugs = new Set([...scenario.bugs, ...(options.bugs ?? [])]);
+  const phases = scenario.phases;
+  const endMs = phases.faultsMs + phases.healMs + phases.livenessMs;
+  const writer = options.trace || options.tracePath
+    ? new TraceWriter({ meta: { scenario: scenario.name, seed: options.seed, version: traceVersion, nodes: [], durationMs: endMs }, path: options.tracePath })
+    : undefined;
+  const spares = scenario.faults.filter((f) => f.fault === 'add-node').length + (scenario.nemesis?.kinds.includes('membership') ? 4 : 0);
+  const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares });
+  const { world } = cluster;
+  const random = world.random.child('run');
+  const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0 };
+
+  const historyLines: string[] = [];
+  const history = new HistoryWriter((line) => historyLines.push(line));
+  startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
+  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where) };
+  const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
+  scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs);
+  world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
+  scheduleInspections(cluster, endMs, obs);
+
+  cluster.start();
+  world.runUntilMs(endMs);
+  cluster.inspect();
+
+  const checks = evaluateChecks(scenario, cluster, historyLines.join(''), obs);
+  const failed = checks.some((c) => c.verdict === 'fail');
+  const verdict = scenario.expect === 'violation' ? (failed ? 'pass' : 'fail') : failed ? 'fail' : 'pass';
+  const netStats = world.network.stats;
+  const report: Report = {
+    scenario: scenario.name,
+    seed: options.seed,
+    verdict,
+    expect: scenario.expect,
+    bugs: [...bugs],
+    checks,
+    stats: {
+      virtualMs: endMs,
+      wallMs: Math.round(performance.now() - wallStart),
+      events: world.sim.eventsProcessed,
+      operations: obs.outcomes,
+      latencyMs: percentiles(obs.latenciesUs),
+      leaderChanges: cluster.leaderChanges,
+      faults: obs.faults,
+      acknowledgedWrites: obs.receipts.length,
+      messages: { sent: netStats.sent, delivered: netStats.delivered, dropped: totalDropped(netStats.dropped) },
+    },
+  };
+  writer?.close?.();
+  return { scenario, report, historyText: historyLines.join(''), traceText: writer && !options.tracePath ? writer.text() : undefined };
+}
+
+function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter, random: Random, obs: RunObservations, endMs: number): void {
+  const w = s.workload;
+  let processNext = 0;
+  let valueNext = 0;
+  const timeoutUs = (s.cluster.requestTimeoutMs + 500) * 1000;
+  const plan = {
+    chooseOperation: makeOperationChooser(w.mix, random.child('ops')),
+    chooseKey: makeKeyChooser(w.keys, w.distribution ?? 'uniform', random.child('keys')),
+    newValue: () => `v${++valueNext}`.padEnd(w.valueBytes, '.'),
+    reads: w.reads,
+    intervalUs: w.ratePerClient > 0 ? 1e6 / w.ratePerClient : Number.POSITIVE_INFINITY,
+    timeoutUs,
+    stopUs: endMs * 1000 - timeoutUs - 1000,
+    budget: { remaining: w.opsMax ?? Number.MAX_SAFE_INTEGER },
+  };
+  const { world } = cluster;
+  for (let c = 0; c < w.clients; c++) {
+    const client = new SimClient(
+      {
+        nowUs: () => world.sim.nowUs,
+        schedule: (delayUs, callback) => void world.sim.schedule(delayUs, callback),
+        api: (node) => cluster.node(node),
+        nodes: () => cluster.members(),
+        tracer: world.tracer,
+        history,
+        newProcess: () => processNext++,
+        onWriteAcknowledged: (receipt) => {
+          obs.receipts.push({ index: receipt.index, term: receipt.term });
+          cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.voters());
+        },
+        onOutcome: (outcome, _f, latencyUs) => {
+          obs.outcomes[outcome]++;
+          if (outcome === 'ok') obs.latenciesUs.push(latencyUs);
+          if (outcome === 'ok' && world.sim.nowUs > obs.healUs && obs.okAfterHealUs === undefined) obs.okAfterHealUs = world.sim.nowUs;
+        },
+      },
+      plan,
+      random.child(`client/${c}`),
+    );
+    client.start();
+  }
+}
+
+function scheduleFaults(s: Scenario, cluster: SimCluster, faults: FaultRunner, random: Random, obs: RunObservations): void {
+  const { sim } = cluster.world;
+  for (const fault of s.faults) {
+    if (fault.at >= s.phases.faultsMs) continue;
+    sim.scheduleAt(Math.round(fault.at * 1000), () => {
+      if (faults.apply(fault)) obs.faults++;
+    });
+  }
+  const nemesis = s.nemesis;
+  if (!nemesis) return;
+  const kinds = enabledKinds(nemesis, random.child('kinds'));
+  const next = (atMs: number) => {
+    if (atMs >= s.phases.faultsMs) return;
+    sim.scheduleAt(Math.round(atMs * 1000), () => {
+      if (faults.activeCount < nemesis.concurrentMax) {
+        const durationMs = Math.min(sampleRange(nemesis.durationMs, random), s.phases.faultsMs - atMs);
+        const fault = sampleFault(random.pick(kinds), atMs, durationMs, cluster, random);
+        if (fault && faults.apply(fault)) obs.faults++;
+      }
+      next(atMs + Math.max(1, sampleRange(nemesis.intervalMs, random)));
+    });
+  };
+  next(sampleRange(nemesis.intervalMs, random));
+}
+
+/** End of the fault phase: undo every fault, restart crashed nodes, settle clocks. */
+function heal(cluster: SimCluster, faults: FaultRunner): void {
+  const { world } = cluster;
+  faults.healAll();
+  for (const id of world.nodeIds()) {
+    if (!cluster.members().includes(id)) continue;
+    if (world.state(id) === 'crashed') world.restart(id);
+    world.setClockDrift(id, 0);
+  }
+}
+
+function scheduleInspections(cluster: SimCluster, endMs: number, obs: RunObservations): void {
+  const { sim } = cluster.world;
+  const tick = () => {
+    cluster.inspect();
+    if (obs.leaderAfterHealUs === undefined && sim.nowUs >= obs.healUs && cluster.leader() !== undefined) obs.leaderAfterHealUs = sim.nowUs;
+    if (sim.nowUs + inspectEveryMs * 1000 < endMs * 1000) sim.schedule(inspectEveryMs * 1000, tick);
+  };
+  sim.schedule(inspectEveryMs * 1000, tick);
+}
+
+function corruptFile(cluster: SimCluster, node: NodeId, file: 'wal' | 'snapshot', where: 'tail' | 'middle' | 'random'): boolean {
+  const disk = cluster.disks.get(node);
+  if (!disk) return false;
+  const dir = file === 'wal' ? `raft/g${firstGroup}/wal` : `raft/g${firstGroup}/snap`;
+  const files = disk.list(dir);
+  if (files.length === 0) return false;
+  const path = `${dir}/${files[where === 'tail' ? files.length - 1 : where === 'middle' ? Math.floor(files.length / 2) : cluster.world.random.child('corrupt').int(0, files.length - 1)]}`;
+  disk.corruptFile(path);
+  return true;
+}
+
+function totalDropped(dropped: Record<string, number>): number {
+  return Object.values(dropped).reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,62 @@
+// The shape of one simulated run's outcome: report.json (CONTRACTS.md) plus the in-memory artifacts.
+import type { Scenario } from '../scenario/schema.ts';
+
+export type CheckVerdict = 'pass' | 'fail' | 'unknown' | 'skipped';
+
+export interface CheckResult {
+  readonly name: string;
+  readonly verdict: CheckVerdict;
+  readonly detail: string;
+  /** History indexes of the operations involved (linearizability), for the timeline. */
+  readonly ops?: readonly number[];
+}
+
+export interface RunStats {
+  readonly virtualMs: number;
+  readonly wallMs: number;
+  readonly events: number;
+  readonly operations: { readonly ok: number; readonly fail: number; readonly info: number };
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
+  readonly leaderChanges: number;
+  readonly faults: number;
+  readonly acknowledgedWrites: number;
+  readonly messages: { readonly sent: number; readonly delivered: number; readonly dropped: number };
+}
+
+export interface Report {
+  readonly scenario: string;
+  readonly seed: number;
+  /** pass: every check passed, or the violation the scenario expects was found. */
+  readonly verdict: 'pass' | 'fail';
+  readonly expect: 'pass' | 'violation';
+  readonly bugs: readonly string[];
+  readonly checks: readonly CheckResult[];
+  readonly stats: RunStats;
+}
+
+export interface RunOptions {
+  readonly seed: number;
+  /** Bug-zoo bugs to switch on in addition to the scenario's own. */
+  readonly bugs?: readonly string[];
+  /** Keep the trace in memory (for trace.jsonl and the timeline); off for sweeps. */
+  readonly trace?: boolean;
+  /** Write the trace straight to this file instead of memory. */
+  readonly tracePath?: string;
+}
+
+export interface RunResult {
+  readonly scenario: Scenario;
+  readonly report: Report;
+  readonly historyText: string;
+  /** Present when RunOptions.trace was set. */
+  readonly traceText?: string;
+}
+
+/** The one-line command that reproduces a run. */
+export function reproCommand(scenarioPath: string | undefined, seed: number, bugs: readonly string[]): string {
+  const parts = ['npx kvlab run'];
+  if (scenarioPath) parts.push(scenarioPath);
+  parts.push('--seed', String(seed));
+  for (const bug of bugs) parts.push('--bug', bug);
+  return parts.join(' ');
+}

@@ -1,0 +1,196 @@
+// The simulated cluster: a SimWorld whose nodes run the real KvNode host over SimDisk, plus the views
+// the nemesis, the workload and the checkers need. Spare nodes exist from the start (stopped) so that
+// membership faults can add them.
+import type { Env } from '../../core/env/index.ts';
+import { MemoryEngine } from '../../core/kv/memory-engine.ts';
+import { KvNode, firstGroup } from '../../core/node/kv-node.ts';
+import { nodeConfigDefaults, type NodeConfig } from '../../core/node/node-config.ts';
+import { describeFrame } from '../../core/codec/frame-codec.ts';
+import { openDurableLog } from '../../core/storage/durable-log.ts';
+import { type NodeId, nodeId } from '../../core/types.ts';
+import { RaftInvariantChecker, type LogView } from '../check/raft-invariants.ts';
+import { SimDisk } from '../disk/sim-disk.ts';
+import type { ClusterView } from '../nemesis/cluster-view.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { TraceSink } from '../trace/trace-sink.ts';
+import { SimWorld } from '../world/sim-world.ts';
+
+export interface SimClusterOptions {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly bugs: ReadonlySet<string>;
+  readonly sink: TraceSink;
+  /** Spare nodes (stopped until a membership fault adds them). */
+  readonly spares: number;
+}
+
+export class SimCluster implements ClusterView {
+  readonly world: SimWorld;
+  readonly checker: RaftInvariantChecker;
+  readonly disks = new Map<NodeId, SimDisk>();
+  /** Nodes whose host gave up (corruption found at start, a disk error): they stay down. */
+  readonly fatal = new Map<NodeId, string>();
+  private readonly memberSet = new Set<NodeId>();
+  private readonly founders: NodeId[];
+  leaderChanges = 0;
+
+  constructor(private readonly options: SimClusterOptions) {
+    const { scenario, seed, sink, spares } = options;
+    this.founders = range(1, scenario.cluster.nodes);
+    const all = range(1, scenario.cluster.nodes + spares);
+    this.checker = new RaftInvariantChecker(() => this.world.sim.nowUs);
+    this.world = new SimWorld({
+      seed,
+      nodes: all,
+      program: (env) => this.boot(env),
+      volumes: (node, hooks) => {
+        const disk = new SimDisk({ ...hooks, options: scenario.disk });
+        this.disks.set(node, disk);
+        return { disk, crash: () => disk.crash() };
+      },
+      sink,
+      link: linkFrom(scenario),
+      describeFrame: (frame) => safeDescribe(frame),
+    });
+    for (const n of this.founders) this.memberSet.add(n);
+  }
+
+  start(): void {
+    for (const n of this.founders) this.world.start(n);
+  }
+
+  node(id: NodeId): KvNode | undefined {
+    const state = this.world.state(id);
+    if (state !== 'up' && state !== 'paused' && state !== 'starting') return undefined;
+    const instance = this.world.instance(id) as KvNode | undefined;
+    return instance && !instance.isStopped() ? instance : undefined;
+  }
+
+  // ---- ClusterView ----
+
+  allNodes(): readonly NodeId[] {
+    return this.world.nodeIds();
+  }
+
+  members(): readonly NodeId[] {
+    return [...this.memberSet].sort((a, b) => a - b);
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.world.state(id) === 'up' && this.node(id) !== undefined;
+  }
+
+  leader(): NodeId | undefined {
+    let best: { id: NodeId; term: number } | undefined;
+    for (const id of this.members()) {
+      if (!this.isUp(id)) continue;
+      const status = this.node(id)?.replica()?.status();
+      if (status?.role === 'leader' && (!best || status.term > best.term)) best = { id, term: status.term };
+    }
+    return best?.id;
+  }
+
+  /** Voters as the current leader (or any up member) sees them. */
+  voters(): readonly NodeId[] {
+    const from = this.leader() ?? this.members().find((n) => this.isUp(n));
+    return (from !== undefined && this.node(from)?.replica()?.voters()) || this.founders;
+  }
+
+  addMember(id: NodeId): void {
+    this.memberSet.add(id);
+  }
+
+  removeMember(id: NodeId): void {
+    this.memberSet.delete(id);
+  }
+
+  /** Log matching, leader completeness and index order over every running member. */
+  inspect(): void {
+    const logs = new Map<NodeId, LogView>();
+    for (const id of this.world.nodeIds()) {
+      const replica = this.node(id)?.replica();
+      if (!replica || replica.isFailed()) continue;
+      const log = replica.log();
+      const status = replica.status();
+      logs.set(id, {
+        firstIndex: log.firstIndex(),
+        lastIndex: log.lastIndex(),
+        commit: status.commit,
+        applied: replica.appliedIndex(),
+        term: (i) => (i >= log.firstIndex() && i <= log.lastIndex() ? log.term(i as never) : undefined),
+      });
+    }
+    this.checker.inspectLogs(firstGroup, logs, this.leader());
+  }
+
+  private boot(env: Env): KvNode {
+    const id = env.nodeId;
+    if (!this.founders.includes(id)) this.memberSet.add(id);
+    this.checker.restarted(id);
+    this.fatal.delete(id);
+    return new KvNode(env, this.nodeConfig(id), {
+      engine: () => new MemoryEngine(),
+      openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs }),
+      observer: {
+        persisted: (n, g, e) => this.checker.persisted(n, g, e),
+        applied: (n, g, e) => this.checker.applied(n, g, e),
+        committed: (n, g, i) => this.checker.committed(n, g, i),
+        becameLeader: (n, g, t) => {
+          this.leaderChanges++;
+          this.checker.becameLeader(n, g, t);
+        },
+      },
+      onFatal: (error) => this.fatal.set(id, error.message),
+    });
+  }
+
+  private nodeConfig(id: NodeId): NodeConfig {
+    const c = this.options.scenario.cluster;
+    return {
+      ...nodeConfigDefaults,
+      nodeId: id,
+      initialVoters: this.founders,
+      join: !this.founders.includes(id),
+      tickMs: c.tickMs,
+      electionTicks: c.electionTicks,
+      heartbeatTicks: c.heartbeatTicks,
+      preVote: c.preVote,
+      checkQuorum: c.checkQuorum,
+      reads: c.reads,
+      leaseDriftTicksMax: c.leaseDriftTicksMax,
+      maxMsgBytes: c.maxMsgBytes,
+      inflightMsgsMax: c.inflightMsgsMax,
+      snapshotEntries: c.snapshotEntries,
+      snapshotTrailingEntries: Math.max(1, Math.floor(c.snapshotEntries / 4)),
+      snapshotChunkBytes: c.snapshotChunkBytes,
+      requestTimeoutMs: c.requestTimeoutMs,
+      bugs: this.options.bugs,
+    };
+  }
+}
+
+function range(from: number, to: number): NodeId[] {
+  const out: NodeId[] = [];
+  for (let i = from; i <= to; i++) out.push(nodeId(i));
+  return out;
+}
+
+function linkFrom(s: Scenario) {
+  const n = s.network;
+  return {
+    ...(n.latency ? { latency: n.latency } : {}),
+    ...(n.dropProbability !== undefined ? { dropProbability: n.dropProbability } : {}),
+    ...(n.duplicateProbability !== undefined ? { duplicateProbability: n.duplicateProbability } : {}),
+    ...(n.reorderProbability !== undefined ? { reorderProbability: n.reorderProbability } : {}),
+    ...(n.reorderDelayMsMax !== undefined ? { reorderDelayMsMax: n.reorderDelayMsMax } : {}),
+    ...(n.inflightBytesMax !== undefined ? { inflightBytesMax: n.inflightBytesMax } : {}),
+  };
+}
+
+function safeDescribe(frame: Uint8Array): unknown {
+  try {
+    return describeFrame(frame);
+  } catch {
+    return { type: 'malformed', bytes: frame.length };
+  }
+}
