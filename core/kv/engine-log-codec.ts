@@ -7,7 +7,7 @@
 // previousIndex chains each record to the state it applies to, so recovery replays only a gap-free
 // prefix. A torn or corrupt record ends the readable part of its file.
 import { ByteReader, ByteWriter, failWith } from './bytes.ts';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../storage/crc32c.ts';
 import type { EngineMutation } from './engine.ts';
 import { clientIdBytesMax, keyBytesMax } from './limits.ts';
 import { readRecord, readSession, writeRecord, writeSession } from './snapshot-codec.ts';

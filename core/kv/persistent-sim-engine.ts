@@ -14,7 +14,7 @@ import { assert, KvlabError } from '../types.ts';
 import type { Disk, DurabilityCallback, Fd } from '../env/disk.ts';
 import { DiskError, parentDir } from '../env/disk.ts';
 import type { EngineMutation, FlushCallback, KeyRecordPair, KvEngine, SessionRecord, StoredRecord } from './engine.ts';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../storage/crc32c.ts';
 import { encodeLogRecord, readLogRecords } from './engine-log-codec.ts';
 import { MemoryEngine } from './memory-engine.ts';
 import { decodeSnapshot, encodeSnapshot, snapshotAppliedIndex } from './snapshot-codec.ts';

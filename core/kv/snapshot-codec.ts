@@ -6,7 +6,7 @@
 //   m:uvar (clientId:bstr lastSeq:uvar lastIndex:uvar result)*m  crc32c:u32le of all bytes before it
 import { assert } from '../types.ts';
 import { ByteReader, ByteWriter, failWith, type FailFn } from './bytes.ts';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../storage/crc32c.ts';
 import type { KeyRecordPair, SessionRecord, StoredRecord } from './engine.ts';
 import { clientIdBytesMax, keyBytesMax, valueBytesMax } from './limits.ts';
 import { readResult, writeResult } from './result-codec.ts';

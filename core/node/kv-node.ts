@@ -6,7 +6,7 @@ import type { Env } from '../env/index.ts';
 import type { KvRead, KvWrite } from '../kv/commands.ts';
 import type { KvEngine } from '../kv/engine.ts';
 import { KvStateMachine } from '../kv/state-machine.ts';
-import { decodeFrame } from '../codec/frame-codec.ts';
+import { decodeFrame } from '../codec/frame.ts';
 import { MemoryStorage, bootstrapSnapshot } from '../raft/memory-storage.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import type { RaftBugName } from '../raft/bugs.ts';

@@ -5,7 +5,7 @@ import type { Env } from '../../core/env/index.ts';
 import { MemoryEngine } from '../../core/kv/memory-engine.ts';
 import { KvNode, firstGroup } from '../../core/node/kv-node.ts';
 import { nodeConfigDefaults, type NodeConfig } from '../../core/node/node-config.ts';
-import { describeFrame } from '../../core/codec/frame-codec.ts';
+import { decodeFrame, describeFrame } from '../../core/codec/frame.ts';
 import { openDurableLog } from '../../core/storage/durable-log.ts';
 import { type NodeId, nodeId } from '../../core/types.ts';
 import { RaftInvariantChecker, type LogView } from '../check/raft-invariants.ts';
@@ -189,7 +189,7 @@ function linkFrom(s: Scenario) {
 
 function safeDescribe(frame: Uint8Array): unknown {
   try {
-    return describeFrame(frame);
+    return describeFrame(decodeFrame(frame));
   } catch {
     return { type: 'malformed', bytes: frame.length };
   }
