@@ -1,45 +1,52 @@
 // Shrinks a key's violation to a small window of operations that is not linearizable on its own, so a
 // reader (or the timeline) can look at a handful of ops instead of thousands.
 //
-// The window always ends at the completion the search could not get past (`to`): no shorter prefix
-// fails. Its start is found by binary search over invoke positions, checking each cut from ANY starting
-// value (windowKeyOps explains why a failing cut proves the whole history fails, and why failing is
-// monotone in the start). Then reads that are not needed for the contradiction are dropped one by one
-// (dropping a read only relaxes a history, so the smaller window still proves the violation).
+// Start from a window known to fail (the whole history, or one found by the scan). Its search stopped
+// at one op's completion (`to`): no window ending earlier fails, so that is the end. The start is found
+// by binary search over invoke positions, checking each cut from ANY starting value (windowKeyOps
+// explains why a failing cut proves the whole history fails, and why failing is monotone in the
+// start). Then reads not needed for the contradiction are dropped one by one (dropping a read only
+// relaxes a history, so the smaller window still proves the violation).
 import type { Operation } from './history-types.ts';
-import { windowKeyOps, wholeKeyOps } from './key-ops.ts';
+import { windowKeyOps } from './key-ops.ts';
 import { searchLinearization } from './linearization-search.ts';
 import { ANY, buildSearchProblem, type SearchOp } from './search-problem.ts';
+import type { KnownFailure } from './window-scan.ts';
 
 /** Windows larger than this keep all their reads: trying each one would cost a search per read. */
 export const readDropWindowOpsMax = 64;
 
 export interface FailureWindow {
+  /** The op whose completion no linearization of the window gets past. */
+  readonly stuck: Operation;
+  /** Values the key could hold at that completion (null: absent); undefined when any value was possible. */
+  readonly possibleValues: (string | null)[] | undefined;
   readonly ops: readonly SearchOp[];
-  /** True: fails from any starting value. False: fails given the key's initial value. */
+  /** True: fails from any starting value. False: given the key's initial value. */
   readonly fromAnyValue: boolean;
   readonly steps: number;
 }
 
-/**
- * `keyOps`: the key's ops (operationsByKey); `to`: history index of the completion no linearization
- * passes; `initialState`: the key's initial value id in the whole-history check (ABSENT or ANY).
- */
-export function smallestFailingWindow(keyOps: readonly Operation[], to: number, initialState: number, stepsMax: number): FailureWindow {
+export function smallestFailingWindow(keyOps: readonly Operation[], known: KnownFailure, stepsMax: number): FailureWindow {
+  const { problem, outcome } = known;
+  // A write that had to happen before its first observer completed is stuck there: report the observer.
+  const frontier = problem.ops[outcome.frontierOp];
+  const stuck = frontier.deadline ?? frontier.source;
+  const to = stuck.completeIndex as number;
+  const possibleValues = outcome.frontierStates.includes(ANY) ? undefined : outcome.frontierStates.map((s) => problem.values[s]);
   let steps = 0;
   const fails = (ops: readonly SearchOp[], initial: number): boolean => {
     if (steps >= stepsMax) return false;
-    const outcome = searchLinearization(buildSearchProblem(ops, initial), stepsMax - steps);
-    steps += outcome.steps;
-    return outcome.verdict === 'not-linearizable';
+    const result = searchLinearization(buildSearchProblem(ops, initial), stepsMax - steps);
+    steps += result.steps;
+    return result.verdict === 'not-linearizable';
   };
-  const prefix = windowKeyOps(keyOps, -1, to);
-  // The whole history is known to fail; the prefix up to `to` should too, unless the budget ran out.
-  if (!fails(prefix, initialState)) return { ops: wholeKeyOps(keyOps), fromAnyValue: initialState === ANY, steps };
-  const starts = keyOps.filter((op) => op.invokeIndex <= to).map((op) => op.invokeIndex);
-  let best: readonly SearchOp[] = prefix;
-  let fromAnyValue = initialState === ANY;
-  if (starts.length > 0 && (fromAnyValue || fails(windowKeyOps(keyOps, starts[0], to), ANY))) {
+  const starts = keyOps.filter((op) => op.invokeIndex >= known.from && op.invokeIndex <= to).map((op) => op.invokeIndex);
+  let fromAnyValue = known.initialState === ANY;
+  let ops: readonly SearchOp[] = windowKeyOps(keyOps, known.from, to);
+  // Should fail by the argument above; if the budget ran out, the known window stays the answer.
+  if (!fails(ops, known.initialState)) ops = windowKeyOps(keyOps, known.from, known.to);
+  else if (starts.length > 0 && (fromAnyValue || fails(windowKeyOps(keyOps, starts[0], to), ANY))) {
     // Invariant: the cut at starts[low] fails; cuts at starts[high] and later were not shown to fail.
     let low = 0;
     let high = starts.length;
@@ -48,11 +55,11 @@ export function smallestFailingWindow(keyOps: readonly Operation[], to: number, 
       if (fails(windowKeyOps(keyOps, starts[middle], to), ANY)) low = middle;
       else high = middle;
     }
-    best = windowKeyOps(keyOps, starts[low], to);
+    ops = windowKeyOps(keyOps, starts[low], to);
     fromAnyValue = true;
+    ops = dropNeedlessReads(ops, ANY, fails);
   }
-  const initial = fromAnyValue ? ANY : initialState;
-  return { ops: dropNeedlessReads(best, initial, fails), fromAnyValue, steps };
+  return { stuck, possibleValues, ops, fromAnyValue, steps };
 }
 
 function dropNeedlessReads(

@@ -7,11 +7,13 @@
 // key is then shrunk to a small window of ops for the report (failure-window.ts).
 import { assert } from '../../core/types.ts';
 import { explainViolation, plural } from './describe-operation.ts';
-import { smallestFailingWindow } from './failure-window.ts';
+import { type FailureWindow, smallestFailingWindow } from './failure-window.ts';
 import type { Operation } from './history-types.ts';
-import { operationsByKey, wholeKeyOps } from './key-ops.ts';
-import { searchLinearization, type SearchOutcome, type SearchVerdict } from './linearization-search.ts';
-import { ABSENT, ANY, buildSearchProblem } from './search-problem.ts';
+import { checkKey } from './key-check.ts';
+import { operationsByKey } from './key-ops.ts';
+import type { SearchVerdict } from './linearization-search.ts';
+import { ABSENT, ANY } from './search-problem.ts';
+import type { KnownFailure } from './window-scan.ts';
 
 /** Search steps for the whole check (keys, then windows), before answering `unknown`. */
 export const stepsMaxDefault = 100_000_000;
@@ -69,43 +71,26 @@ export function checkLinearizability(operations: readonly Operation[], options: 
   let steps = 0;
   let operationsChecked = 0;
   const unknownKeys: string[] = [];
-  const failing: FailedKey[] = [];
+  const failing: Array<{ key: string; ops: Operation[]; failure: KnownFailure }> = [];
   for (const [key, ops] of byKey) {
     operationsChecked += ops.length;
-    const budget = Math.min(keyStepsMax, stepsMax - steps);
-    const problem = buildSearchProblem(wholeKeyOps(ops), initialState);
-    const outcome = searchLinearization(problem, budget);
-    steps += outcome.steps;
-    if (outcome.verdict === 'unknown') unknownKeys.push(key);
-    if (outcome.verdict === 'not-linearizable') failing.push({ key, ops, outcome, values: problem.values });
+    const checked = checkKey(ops, initialState, Math.min(keyStepsMax, stepsMax - steps));
+    steps += checked.steps;
+    if (checked.verdict === 'unknown') unknownKeys.push(key);
+    if (checked.failure) failing.push({ key, ops, failure: checked.failure });
   }
   // Windows only sharpen the report, so they get what the verdicts left of the budget.
-  const violations = failing.map(({ key, ops, outcome, values }) => {
-    const budget = Math.min(keyStepsMax, stepsMax - steps);
-    const violation = describeViolation({ key, ops, outcome, values }, initialState, budget);
-    steps += violation.steps;
-    return violation.violation;
+  const violations = failing.map(({ key, ops, failure }) => {
+    const found = smallestFailingWindow(ops, failure, Math.min(keyStepsMax, stepsMax - steps));
+    steps += found.steps;
+    return describeViolation(key, found);
   });
   const verdict = violations.length > 0 ? 'not-linearizable' : unknownKeys.length > 0 ? 'unknown' : 'linearizable';
   return { verdict, keysChecked: byKey.size, operationsChecked, steps, violations, unknownKeys };
 }
 
-interface FailedKey {
-  readonly key: string;
-  readonly ops: readonly Operation[];
-  readonly outcome: SearchOutcome;
-  /** The key's value table from its search (value id -> value). */
-  readonly values: readonly (string | null)[];
-}
-
-function describeViolation(failed: FailedKey, initialState: number, stepsMax: number): { violation: KeyViolation; steps: number } {
-  const { key, ops, outcome, values } = failed;
-  assert(outcome.frontierOp >= 0, () => `key ${key}: not linearizable without reaching any completion`);
-  const stuck = ops[outcome.frontierOp];
-  assert(stuck.completeIndex !== null, () => `key ${key}: the search stopped at op ${stuck.invokeIndex}, which never completed`);
-  const found = smallestFailingWindow(ops, stuck.completeIndex, initialState, Math.max(0, stepsMax));
-  const anyValue = outcome.frontierStates.includes(ANY);
-  const possibleValues = anyValue ? [] : outcome.frontierStates.map((state) => values[state]);
+function describeViolation(key: string, found: FailureWindow): KeyViolation {
+  const { stuck, possibleValues } = found;
   const windowOps = found.ops.map((op) => op.source);
   const window: ViolationWindow = {
     ops: windowOps.map((op) => op.invokeIndex),
@@ -114,8 +99,8 @@ function describeViolation(failed: FailedKey, initialState: number, stepsMax: nu
     timeMax: stuck.completeTime as number,
     fromAnyValue: found.fromAnyValue,
   };
-  const explanation = `${explainViolation(stuck, anyValue ? undefined : possibleValues)} ${describeWindow(window)}`;
-  return { violation: { key, op: stuck.invokeIndex, possibleValues, window, explanation }, steps: found.steps };
+  const explanation = `${explainViolation(stuck, possibleValues)} ${describeWindow(window)}`;
+  return { key, op: stuck.invokeIndex, possibleValues: possibleValues ?? [], window, explanation };
 }
 
 function describeWindow(window: ViolationWindow): string {

@@ -2,6 +2,7 @@
 // integers, and the invoke/completion entries in history order. Also the register model's step.
 import { assert } from '../../core/types.ts';
 import type { Operation } from './history-types.ts';
+import { type PreparedOp, prepareOps } from './observed-writes.ts';
 
 /** Register states are value ids: ABSENT, or an interned string (>= 1), or ANY (not yet known). */
 export const ABSENT = 0;
@@ -14,6 +15,7 @@ const GET = 0;
 const PUT = 1;
 const DELETE = 2;
 const CAS = 3;
+const kindOf = { get: GET, put: PUT, delete: DELETE, cas: CAS } as const;
 
 /** An operation as the search sees it. Required ones must take effect before their completion. */
 export interface SearchOp {
@@ -23,7 +25,7 @@ export interface SearchOp {
 }
 
 export interface SearchProblem {
-  readonly ops: readonly SearchOp[];
+  readonly ops: readonly PreparedOp[];
   readonly opCount: number;
   readonly kind: Uint8Array;
   /** get: value read; put: value written; cas: expected. */
@@ -41,57 +43,61 @@ export interface SearchProblem {
   readonly values: readonly (string | null)[];
 }
 
-/** `ops` must be in invoke order; an op that is required must have completed. */
-export function buildSearchProblem(ops: readonly SearchOp[], initialState: number): SearchProblem {
+/**
+ * `input` must be in invoke order; an op that is required must have completed. Optional writes are
+ * simplified first (observed-writes.ts), so `problem.ops` may be shorter and some ops in it required.
+ */
+export function buildSearchProblem(input: readonly SearchOp[], initialState: number): SearchProblem {
+  const ops = prepareOps(input, initialState);
   const n = ops.length;
   const kind = new Uint8Array(n);
   const arg1 = new Int32Array(n);
   const arg2 = new Int32Array(n);
   const required = new Uint8Array(n);
   const entryPosition = new Float64Array(2 * n);
-  const values: (string | null)[] = [null];
-  const ids = new Map<string, number>();
-  const intern = (value: string | null): number => {
-    if (value === null) return ABSENT;
-    let id = ids.get(value);
-    if (id === undefined) {
-      id = values.length;
-      values.push(value);
-      ids.set(value, id);
-    }
-    return id;
-  };
+  const values = new ValueTable();
   const returning: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { source, required: isRequired } = ops[i];
+    const { source, deadline } = ops[i];
     const call = source.call;
-    if (call.f === 'get') {
-      kind[i] = GET;
-      arg1[i] = intern(source.read);
-    } else if (call.f === 'put') {
-      kind[i] = PUT;
-      arg1[i] = intern(call.value);
-    } else if (call.f === 'delete') {
-      kind[i] = DELETE;
-    } else {
-      kind[i] = CAS;
-      arg1[i] = intern(call.expected);
-      arg2[i] = intern(call.value);
-    }
+    kind[i] = kindOf[call.f];
+    if (call.f === 'get') arg1[i] = values.id(source.read);
+    else if (call.f === 'put') arg1[i] = values.id(call.value);
+    else if (call.f === 'cas') [arg1[i], arg2[i]] = [values.id(call.expected), values.id(call.value)];
     entryPosition[2 * i] = source.invokeIndex;
     assert(i === 0 || source.invokeIndex > ops[i - 1].source.invokeIndex, 'search ops must be in invoke order');
-    if (isRequired) {
-      assert(source.completeIndex !== null, () => `op ${source.invokeIndex} is required but never completed`);
-      required[i] = 1;
-      entryPosition[2 * i + 1] = source.completeIndex;
-      returning.push(i);
-    } else {
-      entryPosition[2 * i + 1] = Infinity;
-    }
+    entryPosition[2 * i + 1] = Infinity;
+    if (!ops[i].required && deadline === undefined) continue;
+    const completion = deadline ? (deadline.completeIndex as number) - 0.5 : source.completeIndex;
+    assert(completion !== null && completion > source.invokeIndex, () => `op ${source.invokeIndex} is required but has no completion after its invoke`);
+    required[i] = 1;
+    entryPosition[2 * i + 1] = completion;
+    returning.push(i);
   }
   returning.sort((a, b) => entryPosition[2 * a + 1] - entryPosition[2 * b + 1]);
   const entryOrder = mergeEntries(n, returning, entryPosition);
-  return { ops, opCount: n, kind, arg1, arg2, required, requiredCount: returning.length, entryOrder, entryPosition, initialState, values };
+  return {
+    ops, opCount: n, kind, arg1, arg2, required, requiredCount: returning.length,
+    entryOrder, entryPosition, initialState, values: values.values,
+  };
+}
+
+/** Interns values: the search compares small integers, not strings. */
+class ValueTable {
+  /** Value id to value: values[ABSENT] is null. */
+  readonly values: (string | null)[] = [null];
+  private readonly ids = new Map<string, number>();
+
+  id(value: string | null): number {
+    if (value === null) return ABSENT;
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, id);
+    }
+    return id;
+  }
 }
 
 /** Invokes (already in order) merged with the completions of required ops, by history index. */

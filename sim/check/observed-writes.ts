@@ -1,0 +1,66 @@
+// Two exact simplifications of the optional writes (info, or cut by a window) of a key, made before
+// the search. Optional writes are what makes the search explode: each one open doubles the number of
+// configurations (it may or may not have happened yet), for as long as it stays open.
+import type { Operation } from './history-types.ts';
+import { ANY, type SearchOp } from './search-problem.ts';
+
+export interface PreparedOp extends SearchOp {
+  /**
+   * Set on an optional write that must have happened: the op whose completion it must precede (the
+   * first of its observers to complete). The search treats it as required, completing just before.
+   */
+  readonly deadline?: Operation;
+}
+
+/** The written value of a write, as the register holds it (delete: null). */
+function written(op: Operation): string | null | undefined {
+  const call = op.call;
+  if (call.f === 'get') return undefined;
+  return call.f === 'delete' ? null : call.value;
+}
+
+/** The value an op needs to find: a get's read, a cas's expectation. */
+function needed(op: Operation): string | null | undefined {
+  if (op.call.f === 'get') return op.read;
+  return op.call.f === 'cas' ? op.call.expected : undefined;
+}
+
+/**
+ * 1. Optional writes whose value no op reads or expects are dropped. Leaving such a write out of a
+ *    linearization keeps it valid: until another write replaces its value, only writes (which ignore
+ *    the state) can follow it. So it never helps.
+ * 2. An optional write of a value that no other op writes (and the key cannot start with), which a
+ *    required op reads or expects, must have happened, before the first such op completed: it becomes
+ *    required with that deadline.
+ */
+export function prepareOps(ops: readonly SearchOp[], initialState: number): PreparedOp[] {
+  const writers = new Map<string | null, number>();
+  const firstObserver = new Map<string | null, Operation>();
+  const observed = new Set<string | null>();
+  for (const { source, required } of ops) {
+    const value = written(source);
+    if (value !== undefined) writers.set(value, (writers.get(value) ?? 0) + 1);
+    const need = needed(source);
+    if (need === undefined) continue;
+    observed.add(need);
+    const first = firstObserver.get(need);
+    if (required && (first === undefined || (source.completeIndex as number) < (first.completeIndex as number))) {
+      firstObserver.set(need, source);
+    }
+  }
+  const prepared: PreparedOp[] = [];
+  for (const op of ops) {
+    const value = written(op.source);
+    if (op.required || value === undefined) {
+      prepared.push(op);
+      continue;
+    }
+    if (!observed.has(value)) continue;
+    const observer = firstObserver.get(value);
+    // null is where every key starts, and ANY may be the value itself: neither proves the write happened.
+    const unique = value !== null && initialState !== ANY && writers.get(value) === 1;
+    if (unique && observer && (observer.completeIndex as number) > op.source.invokeIndex) prepared.push({ ...op, deadline: observer });
+    else prepared.push(op);
+  }
+  return prepared;
+}

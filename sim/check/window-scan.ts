@@ -1,0 +1,41 @@
+// Looks for a violation in short windows of a key's history, each checked from ANY starting value
+// (see windowKeyOps for why a failing window proves the whole history fails). A full search must
+// exhaust every configuration up to the violation before it can say "not linearizable", which on a
+// hot key with many concurrent clients is far more work than finding a window that fails locally.
+import type { Operation } from './history-types.ts';
+import { windowKeyOps } from './key-ops.ts';
+import { searchLinearization, type SearchOutcome } from './linearization-search.ts';
+import { ANY, buildSearchProblem, type SearchProblem } from './search-problem.ts';
+
+/** Ops per scanned window; consecutive windows overlap by half, so a violation spanning half a window is inside one. */
+export const scanWindowOpsMax = 32;
+/** Search steps one window may take before the scan moves on (a hard window proves nothing either way). */
+export const scanWindowStepsMax = 20_000;
+
+/** A window that does not linearize: ops between history positions from..to, starting in initialState. */
+export interface KnownFailure {
+  readonly from: number;
+  readonly to: number;
+  readonly initialState: number;
+  readonly problem: SearchProblem;
+  /** The not-linearizable outcome of searching `problem`. */
+  readonly outcome: SearchOutcome;
+}
+
+/** `keyOps` in invoke order. The first window starts with the key's `initialState`, the others with ANY. */
+export function scanForFailingWindow(keyOps: readonly Operation[], initialState: number, stepsMax: number): { failure?: KnownFailure; steps: number } {
+  const stride = scanWindowOpsMax / 2;
+  let steps = 0;
+  for (let first = 0; first < keyOps.length && steps < stepsMax; first += stride) {
+    const from = first === 0 ? -1 : keyOps[first].invokeIndex;
+    const last = first + scanWindowOpsMax;
+    const to = last < keyOps.length ? keyOps[last].invokeIndex : Infinity;
+    const initial = first === 0 ? initialState : ANY;
+    const problem = buildSearchProblem(windowKeyOps(keyOps, from, to), initial);
+    const outcome = searchLinearization(problem, Math.min(scanWindowStepsMax, stepsMax - steps));
+    steps += outcome.steps;
+    if (outcome.verdict === 'not-linearizable') return { failure: { from, to, initialState: initial, problem, outcome }, steps };
+    if (last >= keyOps.length) break;
+  }
+  return { steps };
+}
