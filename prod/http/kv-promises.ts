@@ -35,12 +35,15 @@ export function kvPromises(api: KvClientApi, options: KvPromiseOptions = default
   };
 }
 
-/** Runs a callback-style call as a Promise that settles once, at the latest after `guardMs`. */
+/**
+ * Runs a callback-style call as a Promise that settles once, at the latest after `guardMs`. A node that
+ * throws instead of calling back has a bug: the Promise rejects, and the server answers an internal error.
+ */
 export function settleOnce(
   guardMs: number,
   start: (done: (error: ClientError | null, result?: KvResult) => void) => void,
 ): Promise<KvOutcome> {
-  return new Promise<KvOutcome>((resolve) => {
+  return new Promise<KvOutcome>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: KvOutcome) => {
       if (settled) return;
@@ -54,9 +57,9 @@ export function settleOnce(
     try {
       start((error, result) => finish(outcomeOf(error, result)));
     } catch (thrown) {
-      // The node threw instead of calling back: a bug there, answered as an error rather than a hang.
-      const message = thrown instanceof Error ? thrown.message : String(thrown);
-      finish(failed({ code: 'invalid', message: `internal error: ${message}` }));
+      settled = true;
+      clearTimeout(guard);
+      reject(thrown);
     }
   });
 }

@@ -77,7 +77,7 @@ function parseMemberChange(body: Record<string, unknown>): MembershipChange | st
 
 function changeMembership(context: AdminRouteContext, change: MembershipChange): Promise<HttpAnswer> {
   const membership = context.membership!;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: ClientError | null) => {
       if (settled) return;
@@ -92,7 +92,10 @@ function changeMembership(context: AdminRouteContext, change: MembershipChange):
     try {
       membership.changeMembership(change, finish);
     } catch (error) {
-      finish({ code: 'invalid', message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
+      // A node that throws instead of calling back has a bug: the server answers 500.
+      settled = true;
+      clearTimeout(guard);
+      reject(error);
     }
   });
 }
