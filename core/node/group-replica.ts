@@ -13,7 +13,7 @@ import { encodeFrame } from '../codec/frame.ts';
 import type { MemoryStorage } from '../raft/memory-storage.ts';
 import type { RawNode } from '../raft/raw-node.ts';
 import type { ConfChange, ConfState, Entry, Message, ProposalError, Ready, ReadState } from '../raft/types.ts';
-import { type GroupId, NONE, type NodeId, logIndex } from '../types.ts';
+import { type GroupId, KvlabError, NONE, type NodeId, logIndex } from '../types.ts';
 import type { ClientCallback, ClientError, ReadOptions, WriteOptions } from './client-api.ts';
 import type { DurableLog, SyncCallback } from './durable-log.ts';
 import type { NodeConfig } from './node-config.ts';
@@ -88,8 +88,14 @@ export class GroupReplica {
     if (this.refuse(done)) return;
     const clientId = options.clientId ?? this.sessionId;
     const seq = options.seq ?? ++this.writeSeq;
-    const command: KvCommand = { session: { clientId, seq }, atMs: this.env.clock.wallMs(), write };
-    const data = encodeCommand(command);
+    const command: KvCommand = { session: { clientId, seq }, atMs: Math.floor(this.env.clock.wallMs()), write };
+    let data: Uint8Array;
+    try {
+      data = encodeCommand(command);
+    } catch (error) {
+      if (!(error instanceof KvlabError)) throw error;
+      return done({ code: 'invalid', message: error.message });
+    }
     const error = this.raw.propose(data);
     if (error) return done(proposalFailure(error));
     this.pending.add(`w/${clientId}/${seq}`, options.timeoutMs ?? this.config.requestTimeoutMs, done);
@@ -188,8 +194,9 @@ export class GroupReplica {
         return done(error as Error);
       }
       if (!ready.mustSync) return done(null);
-      if (this.config.bugs.has('ackBeforeFsync')) {
-        // Bug zoo: acknowledge first, make durable later (etcd issue 14370's class of mistake).
+      if (this.config.bugs.has('ackBeforeFsync') && this.raw.status().role === 'leader') {
+        // Bug zoo: the leader treats its own entries as persisted (counting itself towards commit and
+        // applying) before its fsync completes — etcd issue 14370's class of mistake.
         this.durable.sync(() => {});
         return done(null);
       }

@@ -6,6 +6,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'one simulated run of a scenario', load: async () => (await import('./run.ts')).runCommand },
+  check: { summary: 'linearizability verdict for a history file', load: async () => (await import('./check.ts')).checkCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -6,7 +6,7 @@ import { MemoryEngine } from '../../core/kv/memory-engine.ts';
 import { KvNode, firstGroup } from '../../core/node/kv-node.ts';
 import { nodeConfigDefaults, type NodeConfig } from '../../core/node/node-config.ts';
 import { decodeFrame, describeFrame } from '../../core/codec/frame.ts';
-import { openDurableLog } from '../../core/storage/durable-log.ts';
+import { openDurableLog } from '../../core/node/open-durable-log.ts';
 import { type NodeId, nodeId } from '../../core/types.ts';
 import { RaftInvariantChecker, type LogView } from '../check/raft-invariants.ts';
 import { SimDisk } from '../disk/sim-disk.ts';
@@ -130,7 +130,7 @@ export class SimCluster implements ClusterView {
     this.fatal.delete(id);
     return new KvNode(env, this.nodeConfig(id), {
       engine: () => new MemoryEngine(),
-      openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs }),
+      openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs, tracer: nodeEnv.tracer }),
       observer: {
         persisted: (n, g, e) => this.checker.persisted(n, g, e),
         applied: (n, g, e) => this.checker.applied(n, g, e),

@@ -1,0 +1,120 @@
+// `kvlab node --config FILE.json`: one production node in the foreground. JSON-lines log on stdout;
+// SIGTERM or SIGINT stops it gracefully (exit 0); a second signal exits at once (1). Exit 2 on an
+// invalid config, 1 when the node cannot start (data directory in use, port taken, corrupt WAL) or
+// gives up while running (its log says why).
+import type { Writable } from 'node:stream';
+import { KvlabError } from '../../core/types.ts';
+import { isLoopbackHost } from '../config/address.ts';
+import { loadNodeConfig } from '../config/load.ts';
+import { ConfigError, type ProdNodeConfig } from '../config/validate.ts';
+import { JsonLog } from '../log/json-log.ts';
+import { streamSink } from '../log/stdout-sink.ts';
+import { type RunningNode, startNode, type StartNodeOptions } from '../node/start-node.ts';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
+
+const usage = 'usage: kvlab node --config FILE.json';
+
+/** After the node closed everything, a handle left open must not keep the process alive. */
+const EXIT_GUARD_MS = 3_000;
+
+export interface NodeCommandIo {
+  readonly stdout: Writable;
+  readonly stderr: (text: string) => void;
+  /** Where SIGTERM/SIGINT come from (the process; tests pass an emitter). */
+  readonly signals: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** Force the exit this long after the node stopped if the event loop is still busy (0: never). */
+  readonly exitGuardMs: number;
+  readonly startOptions?: StartNodeOptions;
+}
+
+const processIo: NodeCommandIo = {
+  stdout: process.stdout,
+  stderr: (text) => process.stderr.write(text),
+  signals: process,
+  exitGuardMs: EXIT_GUARD_MS,
+};
+
+export async function nodeCommand(args: string[], io: NodeCommandIo = processIo): Promise<number> {
+  const sink = streamSink(io.stdout).sink;
+  const bootLog = new JsonLog({ node: null, level: 'info', sink, wallMs: Date.now });
+  let config: ProdNodeConfig;
+  try {
+    config = loadNodeConfig(parseArgs(args));
+  } catch (error) {
+    if (!(error instanceof KvlabError)) throw error;
+    bootLog.error(error instanceof ConfigError ? 'node.configInvalid' : 'node.badArgs', { error: error.message });
+    io.stderr(`kvlab node: ${error.message}\n${error instanceof ConfigError ? '' : `${usage}\n`}`);
+    return EXIT_INVALID;
+  }
+  const log = new JsonLog({ node: config.nodeId, level: config.logLevel, sink, wallMs: Date.now });
+  warnAboutExposure(config, log);
+  let node: RunningNode;
+  try {
+    node = await startNode(config, log, io.startOptions);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error('node.startFailed', { error: message, code: error instanceof KvlabError ? error.code : null });
+    io.stderr(`kvlab node: node ${config.nodeId} could not start: ${message}\n`);
+    return EXIT_FAILED;
+  }
+  const code = await runUntilStopped(node, io, log);
+  if (io.exitGuardMs > 0) setTimeout(() => process.exit(code), io.exitGuardMs).unref();
+  return code;
+}
+
+function parseArgs(args: readonly string[]): string {
+  let file: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--config' || arg === '-c') file = args[++i];
+    else if (arg.startsWith('--config=')) file = arg.slice('--config='.length);
+    else throw new KvlabError('invalid-args', `unexpected argument '${arg}'`);
+  }
+  if (!file) throw new KvlabError('invalid-args', 'missing --config FILE.json');
+  return file;
+}
+
+/** Resolves with the exit code: 0 after a graceful stop, 1 when the node gave up or was forced. */
+function runUntilStopped(node: RunningNode, io: NodeCommandIo, log: JsonLog): Promise<number> {
+  return new Promise((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        log.warn('node.forcedExit', { signal });
+        return finish(EXIT_FAILED);
+      }
+      signalled = true;
+      log.info('node.signal', { signal });
+      node.stop().then(
+        () => finish(EXIT_OK),
+        (error: Error) => {
+          log.error('node.stopFailed', { error: error.message });
+          finish(EXIT_FAILED);
+        },
+      );
+    };
+    const finish = (code: number) => {
+      io.signals.off('SIGTERM', onSignal);
+      io.signals.off('SIGINT', onSignal);
+      resolve(code);
+    };
+    io.signals.on('SIGTERM', onSignal);
+    io.signals.on('SIGINT', onSignal);
+    void node.fatal.then(async () => {
+      if (signalled) return;
+      signalled = true;
+      await node.stop().catch(() => {});
+      finish(EXIT_FAILED);
+    });
+  });
+}
+
+/** Like Redis's protected mode, but a warning: a node reachable from the network with no password. */
+function warnAboutExposure(config: ProdNodeConfig, log: JsonLog): void {
+  if (config.requirepass === '' && !isLoopbackHost(config.listen.resp.host)) {
+    log.warn('node.noPassword', { resp: config.listen.resp.host, hint: 'set requirepass: RESP clients from the network need no password' });
+  }
+  if (config.adminToken === '' && !isLoopbackHost(config.listen.http.host)) {
+    log.warn('node.noAdminToken', { http: config.listen.http.host, hint: 'set adminToken: anyone who reaches the HTTP port can change membership' });
+  }
+}

@@ -1,0 +1,68 @@
+// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]...`: one simulated run. Writes
+// trace.jsonl, history.jsonl, report.json (and timeline.html) to DIR and prints a summary; on failure
+// the last line printed is the command that reproduces the run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KvlabError } from '../../core/types.ts';
+import { runScenario } from '../../sim/run/run-scenario.ts';
+import { reproCommand, type RunResult } from '../../sim/run/run-types.ts';
+import { formatSummary } from '../../sim/run/summary.ts';
+import { loadDefaultScenario, loadScenario } from '../../sim/scenario/load.ts';
+import type { Scenario } from '../../sim/scenario/schema.ts';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
+
+const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]...';
+
+interface RunArgs {
+  readonly scenarioPath: string | undefined;
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly outDir: string;
+  readonly bugs: string[];
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  let args: RunArgs;
+  try {
+    args = parseRunArgs(argv);
+  } catch (error) {
+    if (!(error instanceof KvlabError) && !(error instanceof TypeError)) throw error;
+    process.stderr.write(`kvlab run: ${error.message}\n${usage}\n`);
+    return EXIT_INVALID;
+  }
+  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, tracePath: join(prepareDir(args.outDir), 'trace.jsonl') });
+  await writeArtifacts(args.outDir, result);
+  process.stdout.write(formatSummary(result, args.outDir));
+  if (result.report.verdict === 'pass') return EXIT_OK;
+  process.stdout.write(`${reproCommand(args.scenarioPath, args.seed, args.bugs)}\n`);
+  return EXIT_FAILED;
+}
+
+function parseRunArgs(argv: string[]): RunArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true } },
+  });
+  if (positionals.length > 1) throw new KvlabError('usage', `expected at most one scenario file, got ${positionals.length}`);
+  const scenarioPath = positionals[0];
+  const scenario = scenarioPath ? loadScenario(scenarioPath) : loadDefaultScenario();
+  const seed = values.seed === undefined ? (scenario.seed ?? 1) : parseSeed(values.seed);
+  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [] };
+}
+
+export function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new KvlabError('usage', `--seed: expected a non-negative integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function prepareDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function writeArtifacts(dir: string, result: RunResult): Promise<void> {
+  writeFileSync(join(dir, 'history.jsonl'), result.historyText);
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(result.report, null, 2)}\n`);
+}

@@ -1,0 +1,82 @@
+// `kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure]`: many seeds
+// of one scenario on worker threads, a progress bar on stderr, and a summary of failures by check with
+// the command that reproduces each.
+import { parseArgs } from 'node:util';
+import { KvlabError } from '../../core/types.ts';
+import { validateBugNames } from '../../sim/bugs/registry.ts';
+import { loadScenario } from '../../sim/scenario/load.ts';
+import type { Scenario } from '../../sim/scenario/schema.ts';
+import { ProgressReporter, type ProgressStream } from '../../sim/sweep/progress.ts';
+import { formatSeedRange, parseSeedRange, type SeedRange } from '../../sim/sweep/seed-range.ts';
+import { formatSweepSummary } from '../../sim/sweep/summary.ts';
+import { sweep, sweepWorkersMax } from '../../sim/sweep/sweep.ts';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
+
+const usage = 'usage: kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure]';
+
+export interface SweepIo {
+  out(text: string): void;
+  readonly err: ProgressStream;
+}
+
+const processIo: SweepIo = { out: (text) => process.stdout.write(text), err: process.stderr };
+
+interface SweepArgs {
+  readonly scenarioPath: string;
+  readonly scenario: Scenario;
+  readonly seeds: SeedRange;
+  readonly workers: number | undefined;
+  readonly bugs: string[];
+  readonly stopOnFailure: boolean;
+}
+
+export async function sweepCommand(argv: string[], io: SweepIo = processIo): Promise<number> {
+  let args: SweepArgs;
+  try {
+    args = parseSweepArgs(argv);
+  } catch (error) {
+    if (!(error instanceof KvlabError) && !(error instanceof TypeError)) throw error;
+    io.err.write(`kvlab sweep: ${error.message}\n${usage}\n`);
+    return EXIT_INVALID;
+  }
+  const progress = new ProgressReporter(io.err, `sweep ${args.scenario.name} ${formatSeedRange(args.seeds)}`);
+  const result = await sweep(
+    args.scenario,
+    args.seeds,
+    { workers: args.workers, bugs: args.bugs, stopOnFailure: args.stopOnFailure, scenarioPath: args.scenarioPath },
+    (p) => progress.update(p),
+  );
+  progress.finish();
+  io.out(formatSweepSummary(result));
+  return result.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+function parseSweepArgs(argv: string[]): SweepArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      seeds: { type: 'string' },
+      workers: { type: 'string' },
+      bug: { type: 'string', multiple: true },
+      'stop-on-failure': { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}`);
+  if (values.seeds === undefined) throw new KvlabError('usage', '--seeds A..B is required (e.g. --seeds 1..100)');
+  const seeds = parseSeedRange(values.seeds);
+  const bugs = values.bug ?? [];
+  validateBugNames(bugs);
+  const scenarioPath = positionals[0];
+  const scenario = loadScenario(scenarioPath);
+  validateBugNames(scenario.bugs, `${scenarioPath}: bugs`);
+  return { scenarioPath, scenario, seeds, workers: values.workers === undefined ? undefined : parseWorkers(values.workers), bugs, stopOnFailure: values['stop-on-failure'] ?? false };
+}
+
+function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > sweepWorkersMax) {
+    throw new KvlabError('usage', `--workers: found ${JSON.stringify(text)}; expected an integer from 1 to ${sweepWorkersMax}`);
+  }
+  return n;
+}

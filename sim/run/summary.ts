@@ -1,0 +1,22 @@
+// The summary `kvlab run` prints: what a person needs to take in at a glance.
+import type { RunResult } from './run-types.ts';
+
+const mark = { pass: 'PASS', fail: 'FAIL', unknown: '????', skipped: 'skip' } as const;
+
+export function formatSummary(result: RunResult, outDir: string): string {
+  const { report } = result;
+  const s = report.stats;
+  const ops = s.operations;
+  const lines = [
+    `kvlab run  scenario ${report.scenario}  seed ${report.seed}${report.bugs.length ? `  bugs ${report.bugs.join(',')}` : ''}`,
+    `  time       ${s.virtualMs / 1000} s virtual in ${(s.wallMs / 1000).toFixed(2)} s wall (${s.wallMs > 0 ? Math.round(s.virtualMs / s.wallMs) : '∞'}x), ${s.events} events`,
+    `  operations ${ops.ok + ops.fail + ops.info} total: ${ops.ok} ok, ${ops.fail} fail, ${ops.info} info; ${s.acknowledgedWrites} writes acknowledged`,
+    `  latency    p50 ${s.latencyMs.p50} ms  p90 ${s.latencyMs.p90} ms  p99 ${s.latencyMs.p99} ms  max ${s.latencyMs.max} ms (virtual)`,
+    `  cluster    ${s.leaderChanges} leader elections, ${s.faults} faults injected, ${s.messages.sent} messages (${s.messages.dropped} dropped)`,
+    '  checks',
+    ...report.checks.map((c) => `    ${mark[c.verdict]}  ${c.name.padEnd(16)} ${c.detail}`),
+    `  verdict    ${report.verdict.toUpperCase()}${report.expect === 'violation' ? ' (this scenario expects a violation)' : ''}`,
+    `  artifacts  ${outDir}/{trace.jsonl,history.jsonl,report.json}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
