@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { KvClientApi } from '../../core/node/client-api.ts';
 import { MetricsRegistry } from '../metrics/registry.ts';
 import { requestMetrics, type RequestMetrics, type RequestOutcome } from '../metrics/request-metrics.ts';
+import { readBody } from './body.ts';
 import { kvPromises, type KvPromises } from './kv-promises.ts';
 import { resolveHttpLimits, type HttpLimits } from './limits.ts';
 import type { ClusterStatusSource, MembershipAdmin } from './node-services.ts';
@@ -87,13 +88,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       onInternalError(error, name);
       answer = errorAnswer(500, 'internal', `internal error: ${error instanceof Error ? error.message : String(error)}`);
     }
-    // An unread body (413, or an error before reading it) cannot stay on a keep-alive connection.
-    send(response, answer, !request.complete);
+    // A body the handler did not read (an error answered first) is drained to keep the connection;
+    // one too large to drain (413) cannot be skipped, so that connection closes after the answer.
+    const closeAfter = !request.complete && (answer.status === 413 || !(await drainBody(request, limits.bodyBytesMax)));
+    send(response, answer, closeAfter);
     metrics?.observe('http', name, outcomeOf(answer.status), (monotonicMs() - startedMs) / 1000);
   };
 
+  // Node emits pipelined requests of one connection without waiting for earlier responses; chaining
+  // them per socket runs each after the previous one, so a GET pipelined after a PUT sees the PUT.
+  const previousOnSocket = new WeakMap<Socket, Promise<void>>();
   const server = createServer({ keepAlive: true }, (request, response) => {
-    handle(request, response).catch((error) => onInternalError(error, 'send'));
+    const socket = request.socket;
+    const previous = previousOnSocket.get(socket) ?? Promise.resolve();
+    const current = previous.then(() => handle(request, response)).catch((error) => onInternalError(error, 'send'));
+    previousOnSocket.set(socket, current);
   });
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestReceiveTimeoutMs;
@@ -131,6 +140,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+async function drainBody(request: IncomingMessage, bodyBytesMax: number): Promise<boolean> {
+  try {
+    return (await readBody(request, bodyBytesMax)).ok;
+  } catch {
+    return false;
+  }
 }
 
 function rawJsonResponse(status: number, reason: string, code: string, message: string): string {

@@ -226,6 +226,16 @@ describe('HTTP API: errors', () => {
 });
 
 describe('HTTP API: keep-alive', () => {
+  it('runs pipelined requests of one connection in order (a GET sees the PUT before it)', async () => {
+    const server = await serve();
+    const request = (method: string, path: string, body = '') =>
+      `${method} ${path} HTTP/1.1\r\nHost: t\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const wire = request('PUT', '/v1/kv/p', 'one') + request('GET', '/v1/kv/p') + request('DELETE', '/v1/kv/p') + request('GET', '/v1/kv/p');
+    const answer = await rawExchange(server.port, wire, 500);
+    expect(answer.text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 204', 'HTTP/1.1 200', 'HTTP/1.1 204', 'HTTP/1.1 404']);
+    expect(answer.text).toContain('\r\n\r\none');
+  });
+
   it('serves many requests over one connection', async () => {
     const server = await serve();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
