@@ -1,0 +1,32 @@
+// Inside a worker thread: run each seed the main thread sends, post its outcome back.
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { assert } from '../../core/types.ts';
+import { runSeed } from './run-seed.ts';
+import type { SeedRunner } from './sweep-types.ts';
+
+export interface WorkerInit {
+  readonly scenario: unknown;
+  readonly bugs: readonly string[];
+  readonly runnerModule?: string;
+}
+
+export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'outcome'; readonly outcome: ReturnType<SeedRunner> };
+
+const port = parentPort;
+assert(port !== null, 'sweep-worker.ts runs only inside a worker thread');
+const init = workerData as WorkerInit;
+const runner = init.runnerModule ? await loadRunner(init.runnerModule) : runSeed;
+
+port.on('message', (message: { seed: number }) => {
+  port.postMessage({ type: 'outcome', outcome: runner(init.scenario, message.seed, init.bugs) } satisfies WorkerReply);
+});
+port.postMessage({ type: 'ready' } satisfies WorkerReply);
+
+async function loadRunner(module: string): Promise<SeedRunner> {
+  const url = isAbsolute(module) ? pathToFileURL(module).href : module;
+  const loaded = (await import(url)) as { runSeed?: SeedRunner };
+  assert(typeof loaded.runSeed === 'function', `${module} exports no runSeed function`);
+  return loaded.runSeed;
+}
