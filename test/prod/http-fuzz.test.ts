@@ -10,8 +10,8 @@ import { rawExchange, send } from './http-harness.ts';
 const SEED = 'http-fuzz-1';
 const CONNECTIONS = 300;
 const REQUESTS_PER_CONNECTION = 10;
-const PARALLEL = 10;
-const SETTLE_MS = 250;
+const PARALLEL = 20;
+const SETTLE_MS = 150;
 
 type Random = () => number;
 const pick = <T,>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];

@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KvRead, KvResult, KvWrite } from '../../core/kv/commands.ts';
 import type { ClientCallback, KvClientApi } from '../../core/node/client-api.ts';
+import { MetricsRegistry } from '../../prod/metrics/registry.ts';
+import { requestMetrics } from '../../prod/metrics/request-metrics.ts';
 import { startRespServer, type RespServer, type RespServerOptions } from '../../prod/resp/server.ts';
 import { LocalKvApi } from '../support/local-kv-api.ts';
 import { multibulk, RawClient } from './resp-harness.ts';
@@ -212,6 +214,20 @@ describe('RESP server', () => {
     expect(await c.command('GET', 'k')).toEqual({ error: "ERR internal error: get: unexpected result kind 'ok' from the state machine" });
     expect(await c.command('PING')).toBe('PONG');
     expect(errors).toEqual(['set', 'get']);
+  });
+
+  it('records request metrics by command and outcome, and open connections', async () => {
+    const registry = new MetricsRegistry();
+    const server = await serve({ metrics: requestMetrics(registry), api: new LocalKvApi({ fail: (r) => (r.kind === 'write' ? { code: 'noLeader', message: 'none', retryAfterMs: 1 } : null) }) });
+    const c = await client(server);
+    c.send('GET k\r\nSET k v\r\nNOSUCH\r\nCLIENT ID\r\n');
+    await c.replies(4);
+    const text = registry.render();
+    expect(text).toContain('kvlab_requests_total{protocol="resp",command="get",outcome="ok"} 1\n');
+    expect(text).toContain('kvlab_requests_total{protocol="resp",command="set",outcome="unavailable"} 1\n');
+    expect(text).toContain('kvlab_requests_total{protocol="resp",command="unknown",outcome="error"} 1\n');
+    expect(text).toContain('kvlab_requests_total{protocol="resp",command="client|id",outcome="ok"} 1\n');
+    expect(text).toContain('kvlab_client_connections{protocol="resp"} 1\n');
   });
 
   it('close() drops open connections and frees the port', async () => {
