@@ -1,9 +1,14 @@
-// The memo of the linearization search: configurations (set of linearized ops, register state) already
-// explored. A set S is stored compactly as m = 1 + its largest op id, plus the "holes": ids below m not
-// in S. Ops are numbered in invoke order, so S is nearly a prefix and the holes are the few ops still
-// open (concurrent or unknown). The caller keeps a Zobrist hash of S, so a lookup costs O(holes).
+// The memo of the linearization search: configurations already explored, and a dominance test.
+//
+// A configuration is (R, state, L): R the required ops linearized, L the live optional ops linearized
+// (optional ops whose value some op not yet linearized might still observe; see linearization-search.ts).
+// R is stored compactly as m = 1 + its largest op id, plus the "holes": required ids below m not in
+// R. Ops are numbered in invoke order, so R is nearly a prefix and the holes are the few ops still
+// open. The caller keeps a Zobrist hash of R, so a lookup costs O(holes + |L|).
+//
+// (R, state, L) is dominated by an explored (R, state, L') with L' a subset of L: every optional op
+// still available after L is available after L' too, and optional ops may be left out. So it is skipped.
 // Open addressing over typed arrays: no per-entry objects for the garbage collector to chase.
-
 import { assert } from '../../core/types.ts';
 
 const loadFactorMax = 0.5;
@@ -14,10 +19,12 @@ export class ConfigCache {
   private hash = new Int32Array(slotsInitial / 2);
   private state = new Int32Array(slotsInitial / 2);
   private prefix = new Int32Array(slotsInitial / 2);
-  private holesStart = new Int32Array(slotsInitial / 2);
+  /** Each entry's holes then its live set, at listStart, of lengths holesLength and liveLength. */
+  private listStart = new Int32Array(slotsInitial / 2);
   private holesLength = new Int32Array(slotsInitial / 2);
-  private holes = new Int32Array(slotsInitial);
-  private holesUsed = 0;
+  private liveLength = new Int32Array(slotsInitial / 2);
+  private lists = new Int32Array(slotsInitial);
+  private listsUsed = 0;
   private count = 0;
 
   get size(): number {
@@ -25,43 +32,61 @@ export class ConfigCache {
   }
 
   /**
-   * Adds the configuration unless present. Returns true when it was new (so the search must explore it).
-   * `setHash` is the Zobrist hash of S; `holes[0..holeCount)` are its holes in increasing order.
+   * Adds the configuration unless it or one dominating it is present. Returns true when it was added
+   * (so the search must explore it). `setHash` is the Zobrist hash of R; `holes` and `live` ascending.
    */
-  insertIfAbsent(setHash: number, state: number, m: number, holes: Int32Array, holeCount: number): boolean {
+  insertIfNew(setHash: number, state: number, m: number, holes: Int32Array, holeCount: number, live: Int32Array, liveCount: number): boolean {
     const h = mix(setHash ^ Math.imul(state + 7, 0x9e3779b1) ^ Math.imul(m, 0x85ebca6b));
     const mask = this.slots.length - 1;
     let slot = h & mask;
     for (let probe = 0; probe <= mask; probe++) {
       const id = this.slots[slot] - 1;
       if (id < 0) {
-        this.add(slot, h, state, m, holes, holeCount);
+        this.add(slot, h, state, m, holes, holeCount, live, liveCount);
         return true;
       }
-      if (this.hash[id] === h && this.matches(id, state, m, holes, holeCount)) return false;
+      if (this.hash[id] === h && this.sameRequired(id, state, m, holes, holeCount) && this.liveSubset(id, live, liveCount)) return false;
       slot = (slot + 1) & mask;
     }
     assert(false, 'ConfigCache: no empty slot (the load factor bound is broken)');
   }
 
-  private matches(id: number, state: number, m: number, holes: Int32Array, holeCount: number): boolean {
+  private sameRequired(id: number, state: number, m: number, holes: Int32Array, holeCount: number): boolean {
     if (this.state[id] !== state || this.prefix[id] !== m || this.holesLength[id] !== holeCount) return false;
-    const start = this.holesStart[id];
-    for (let i = 0; i < holeCount; i++) if (this.holes[start + i] !== holes[i]) return false;
+    const start = this.listStart[id];
+    for (let i = 0; i < holeCount; i++) if (this.lists[start + i] !== holes[i]) return false;
     return true;
   }
 
-  private add(slot: number, h: number, state: number, m: number, holes: Int32Array, holeCount: number): void {
+  /** Is the stored live set a subset of `live`? Both ascending. */
+  private liveSubset(id: number, live: Int32Array, liveCount: number): boolean {
+    const length = this.liveLength[id];
+    if (length > liveCount) return false;
+    const start = this.listStart[id] + this.holesLength[id];
+    let j = 0;
+    for (let i = 0; i < length; i++) {
+      const wanted = this.lists[start + i];
+      while (j < liveCount && live[j] < wanted) j++;
+      if (j === liveCount || live[j] !== wanted) return false;
+      j++;
+    }
+    return true;
+  }
+
+  private add(slot: number, h: number, state: number, m: number, holes: Int32Array, holeCount: number, live: Int32Array, liveCount: number): void {
     const id = this.count++;
     if (id >= this.hash.length) this.growEntries();
-    if (this.holesUsed + holeCount > this.holes.length) this.holes = grow(this.holes, this.holesUsed + holeCount);
+    const needed = this.listsUsed + holeCount + liveCount;
+    if (needed > this.lists.length) this.lists = grow(this.lists, needed);
     this.hash[id] = h;
     this.state[id] = state;
     this.prefix[id] = m;
-    this.holesStart[id] = this.holesUsed;
+    this.listStart[id] = this.listsUsed;
     this.holesLength[id] = holeCount;
-    this.holes.set(holes.subarray(0, holeCount), this.holesUsed);
-    this.holesUsed += holeCount;
+    this.liveLength[id] = liveCount;
+    this.lists.set(holes.subarray(0, holeCount), this.listsUsed);
+    this.lists.set(live.subarray(0, liveCount), this.listsUsed + holeCount);
+    this.listsUsed = needed;
     this.slots[slot] = id + 1;
     if (this.count > this.slots.length * loadFactorMax) this.rehash();
   }
@@ -71,8 +96,9 @@ export class ConfigCache {
     this.hash = grow(this.hash, length);
     this.state = grow(this.state, length);
     this.prefix = grow(this.prefix, length);
-    this.holesStart = grow(this.holesStart, length);
+    this.listStart = grow(this.listStart, length);
     this.holesLength = grow(this.holesLength, length);
+    this.liveLength = grow(this.liveLength, length);
   }
 
   private rehash(): void {

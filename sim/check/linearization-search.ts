@@ -5,11 +5,17 @@
 // lifted out of the list (invoke and completion), pushed on a stack, and the walk restarts. Reaching a
 // completion means that op was not linearized in time: pop the last choice, put it back, and try the
 // next invoke after it. Success: every required op is linearized (optional ops may stay out: they
-// never happened). A (set, state) configuration seen before is skipped, which keeps the search
-// polynomial on the histories real systems produce.
+// never happened). Configurations seen before, or dominated by one seen before, are skipped
+// (config-cache.ts), which keeps the search polynomial on the histories real systems produce.
+//
+// Optional ops (info, or cut by a window) are what makes the search explode, so two rules keep them in
+// check. Required candidates are tried before optional ones, so a configuration is first reached with
+// as few optional ops used as possible, and the ones reached later with more are dominated. And an
+// optional write is "dead" once every required op that needs its value is linearized (and no optional
+// op needs it): using it can no longer help, so it leaves the list, and it does not count in L.
 import { assert } from '../../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
-import { applyOp, ILLEGAL, type SearchProblem } from './search-problem.ts';
+import { applyOp, ILLEGAL, neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
 
 export type SearchVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
@@ -29,128 +35,312 @@ export interface SearchOutcome {
 }
 
 export function searchLinearization(problem: SearchProblem, stepsMax: number): SearchOutcome {
-  const n = problem.opCount;
-  const head = 2 * n;
-  const tail = 2 * n + 1;
-  const next = new Int32Array(2 * n + 2);
-  const prev = new Int32Array(2 * n + 2);
-  linkEntries(problem.entryOrder, next, prev, head, tail);
-  const zobrist = zobristKeys(n);
-  const cache = new ConfigCache();
-  const stackOp = new Int32Array(n);
-  const stackState = new Int32Array(n);
-  const stackPrefix = new Int32Array(n);
-  const holes = new Int32Array(n);
-  const required = problem.required;
-  const position = problem.entryPosition;
-  let depth = 0;
-  let state = problem.initialState;
-  let prefix = 0; // 1 + the largest linearized op id
-  let setHash = 0;
-  let remaining = problem.requiredCount;
-  let steps = 0;
-  let frontierPosition = -1;
-  let frontierOp = -1;
-  const frontierStates: number[] = [];
-  let entry = next[head];
-
-  const lift = (op: number): void => {
-    const call = 2 * op;
-    next[prev[call]] = next[call];
-    prev[next[call]] = prev[call];
-    if (required[op] === 0) return;
-    const ret = call + 1;
-    next[prev[ret]] = next[ret];
-    prev[next[ret]] = prev[ret];
-  };
-  // Dancing links: undo in reverse order of lift, the removed entries still know their neighbours.
-  const unlift = (op: number): void => {
-    const call = 2 * op;
-    if (required[op] !== 0) {
-      const ret = call + 1;
-      prev[next[ret]] = ret;
-      next[prev[ret]] = ret;
-    }
-    prev[next[call]] = call;
-    next[prev[call]] = call;
-  };
-
-  while (remaining > 0) {
-    if (steps >= stepsMax) return { verdict: 'unknown', steps, frontierOp, frontierStates };
-    steps++;
-    assert(entry !== tail, 'linearization search walked off the list with required ops left');
-    const op = entry >> 1;
-    if ((entry & 1) === 0) {
-      const after = applyOp(problem, op, state);
-      if (after !== ILLEGAL) {
-        lift(op);
-        const prefixAfter = prefix > op ? prefix : op + 1;
-        const holeCount = collectHoles(next, head, tail, prefixAfter, holes);
-        if (cache.insertIfAbsent(setHash ^ zobrist[op], after, prefixAfter, holes, holeCount)) {
-          stackOp[depth] = op;
-          stackState[depth] = state;
-          stackPrefix[depth] = prefix;
-          depth++;
-          state = after;
-          prefix = prefixAfter;
-          setHash ^= zobrist[op];
-          remaining -= required[op];
-          entry = next[head];
-          continue;
-        }
-        unlift(op);
-      }
-      entry = next[entry];
-      continue;
-    }
-    // A completion of an op not yet linearized: this branch is dead.
-    if (position[entry] > frontierPosition) {
-      frontierPosition = position[entry];
-      frontierOp = op;
-      frontierStates.length = 0;
-    }
-    if (position[entry] === frontierPosition && frontierStates.length < frontierStatesMax && !frontierStates.includes(state)) {
-      frontierStates.push(state);
-    }
-    if (depth === 0) return { verdict: 'not-linearizable', steps, frontierOp, frontierStates };
-    depth--;
-    const undone = stackOp[depth];
-    state = stackState[depth];
-    prefix = stackPrefix[depth];
-    setHash ^= zobrist[undone];
-    remaining += required[undone];
-    unlift(undone);
-    entry = next[2 * undone];
-  }
-  return { verdict: 'linearizable', steps, frontierOp, frontierStates };
+  return new LinearizationSearch(problem).run(stepsMax);
 }
 
-function linkEntries(order: Int32Array, next: Int32Array, prev: Int32Array, head: number, tail: number): void {
-  let last = head;
-  for (let i = 0; i < order.length; i++) {
-    const entry = order[i];
-    next[last] = entry;
-    prev[entry] = last;
-    last = entry;
+class LinearizationSearch {
+  private readonly head: number;
+  private readonly tail: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly required: Uint8Array;
+  private readonly zobrist: Int32Array;
+  private readonly cache = new ConfigCache();
+  private readonly stackOp: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackPrefix: Int32Array;
+  private readonly holes: Int32Array;
+  private readonly optional: OptionalWrites;
+  private depth = 0;
+  private state: number;
+  /** 1 + the largest linearized required op id. */
+  private prefix = 0;
+  /** Zobrist hash of the linearized required ops. */
+  private setHash = 0;
+  private remaining: number;
+  private steps = 0;
+  private frontierPosition = -1;
+  private frontierOp = -1;
+  private readonly frontierStates: number[] = [];
+
+  constructor(private readonly problem: SearchProblem) {
+    const n = problem.opCount;
+    this.head = 2 * n;
+    this.tail = 2 * n + 1;
+    this.next = new Int32Array(2 * n + 2);
+    this.prev = new Int32Array(2 * n + 2);
+    this.linkEntries();
+    this.required = problem.required;
+    this.zobrist = zobristKeys(n);
+    this.stackOp = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.stackPrefix = new Int32Array(n);
+    this.holes = new Int32Array(n);
+    this.state = problem.initialState;
+    this.remaining = problem.requiredCount;
+    this.optional = new OptionalWrites(problem, (op) => this.liftCall(op), (op) => this.unliftCall(op));
   }
-  next[last] = tail;
-  prev[tail] = last;
+
+  run(stepsMax: number): SearchOutcome {
+    const { next, head, required, problem } = this;
+    let entry = next[head];
+    let wanted = 1; // 1: try required candidates; 0: then optional ones
+    while (this.remaining > 0) {
+      if (this.steps >= stepsMax) return this.outcome('unknown');
+      this.steps++;
+      assert(entry !== this.tail, 'linearization search walked off the list with required ops left');
+      if ((entry & 1) === 0) {
+        const op = entry >> 1;
+        if (process.env.PHASE !== '1' || required[op] === wanted) {
+          const after = applyOp(problem, op, this.state);
+          if (after !== ILLEGAL && this.tryLinearize(op, after)) {
+            entry = next[head];
+            wanted = 1;
+            continue;
+          }
+        }
+        entry = next[entry];
+        continue;
+      }
+      // A completion of an op not yet linearized: no required candidate is left before it.
+      if (process.env.PHASE === '1' && wanted === 1 && this.optional.listed > 0) {
+        wanted = 0;
+        entry = next[head];
+        continue;
+      }
+      this.recordFrontier(entry);
+      if (this.depth === 0) return this.outcome('not-linearizable');
+      const undone = this.pop();
+      wanted = required[undone];
+      entry = next[2 * undone];
+    }
+    return this.outcome('linearizable');
+  }
+
+  private tryLinearize(op: number, after: number): boolean {
+    const stateBefore = this.state;
+    const prefixBefore = this.prefix;
+    this.linearize(op);
+    const holeCount = this.collectHoles();
+    const { live, liveCount } = this.optional;
+    if (this.cache.insertIfNew(this.setHash, after, this.prefix, this.holes, holeCount, live, liveCount)) {
+      this.stackOp[this.depth] = op;
+      this.stackState[this.depth] = stateBefore;
+      this.stackPrefix[this.depth] = prefixBefore;
+      this.depth++;
+      this.state = after;
+      return true;
+    }
+    this.unlinearize(op);
+    this.prefix = prefixBefore;
+    return false;
+  }
+
+  private pop(): number {
+    this.depth--;
+    const op = this.stackOp[this.depth];
+    this.state = this.stackState[this.depth];
+    this.prefix = this.stackPrefix[this.depth];
+    this.unlinearize(op);
+    return op;
+  }
+
+  private linearize(op: number): void {
+    this.liftCall(op);
+    if (this.required[op] === 0) return this.optional.used(op);
+    const ret = 2 * op + 1;
+    this.next[this.prev[ret]] = this.next[ret];
+    this.prev[this.next[ret]] = this.prev[ret];
+    this.setHash ^= this.zobrist[op];
+    if (op >= this.prefix) this.prefix = op + 1;
+    this.remaining--;
+    this.optional.observed(neededValue(this.problem, op));
+  }
+
+  /** Exactly undoes linearize(op), which must be the last op linearized (dancing links). */
+  private unlinearize(op: number): void {
+    if (this.required[op] === 0) {
+      this.optional.unused(op);
+    } else {
+      this.optional.unobserved(neededValue(this.problem, op));
+      this.remaining++;
+      this.setHash ^= this.zobrist[op];
+      const ret = 2 * op + 1;
+      this.prev[this.next[ret]] = ret;
+      this.next[this.prev[ret]] = ret;
+    }
+    this.unliftCall(op);
+  }
+
+  private liftCall(op: number): void {
+    const call = 2 * op;
+    this.next[this.prev[call]] = this.next[call];
+    this.prev[this.next[call]] = this.prev[call];
+  }
+
+  private unliftCall(op: number): void {
+    const call = 2 * op;
+    this.prev[this.next[call]] = call;
+    this.next[this.prev[call]] = call;
+  }
+
+  /**
+   * Required ops below `prefix` still in the list, ascending. Invokes are in op id order, so the walk
+   * stops at the first required invoke at or above `prefix`; what it passes on the way are completions
+   * and invokes of ops still open, no more than the ops that overlap.
+   */
+  private collectHoles(): number {
+    const { next, required, holes, tail, prefix } = this;
+    let count = 0;
+    for (let entry = next[this.head]; entry !== tail; entry = next[entry]) {
+      if ((entry & 1) !== 0) continue;
+      const op = entry >> 1;
+      if (required[op] === 0) continue;
+      if (op >= prefix) break;
+      holes[count++] = op;
+    }
+    return count;
+  }
+
+  private recordFrontier(entry: number): void {
+    const position = this.problem.entryPosition[entry];
+    if (position > this.frontierPosition) {
+      this.frontierPosition = position;
+      this.frontierOp = entry >> 1;
+      this.frontierStates.length = 0;
+    }
+    if (position === this.frontierPosition && this.frontierStates.length < frontierStatesMax && !this.frontierStates.includes(this.state)) {
+      this.frontierStates.push(this.state);
+    }
+  }
+
+  private outcome(verdict: SearchVerdict): SearchOutcome {
+    return { verdict, steps: this.steps, frontierOp: this.frontierOp, frontierStates: this.frontierStates };
+  }
+
+  private linkEntries(): void {
+    const order = this.problem.entryOrder;
+    let last = this.head;
+    for (let i = 0; i < order.length; i++) {
+      this.next[last] = order[i];
+      this.prev[order[i]] = last;
+      last = order[i];
+    }
+    this.next[last] = this.tail;
+    this.prev[this.tail] = last;
+  }
 }
 
 /**
- * Ops below `prefix` still in the list (not linearized), in increasing order. Invokes are in op id
- * order, so the walk stops at the first invoke at or above `prefix`; completions passed on the way
- * belong to ops whose invokes came earlier, so there are at most as many as holes.
+ * Book-keeping of the optional writes: which are linearized and still live (the ascending `live` set,
+ * part of a configuration's identity), how many are waiting in the list, and when they die.
  */
-function collectHoles(next: Int32Array, head: number, tail: number, prefix: number, holes: Int32Array): number {
-  let count = 0;
-  for (let entry = next[head]; entry !== tail; entry = next[entry]) {
-    if ((entry & 1) !== 0) continue;
-    const op = entry >> 1;
-    if (op >= prefix) break;
-    holes[count++] = op;
+class OptionalWrites {
+  /** Live optional writes linearized, ascending; live[0..liveCount). */
+  readonly live: Int32Array;
+  liveCount = 0;
+  /** Optional writes still in the search list. */
+  listed = 0;
+  /** Per value id: required ops that need it and are not linearized yet. */
+  private readonly waiting: Int32Array;
+  /** Per value id: an optional op needs it, so its writers never die. */
+  private readonly immortal: Uint8Array;
+  /** Per value id: its optional writers, ascending, at writers[writerStart[v] .. writerStart[v + 1]). */
+  private readonly writerStart: Int32Array;
+  private readonly writers: Int32Array;
+  private readonly linearized: Uint8Array;
+
+  constructor(problem: SearchProblem, private readonly lift: (op: number) => void, private readonly unlift: (op: number) => void) {
+    const n = problem.opCount;
+    const valueCount = problem.values.length;
+    this.live = new Int32Array(n);
+    this.linearized = new Uint8Array(n);
+    this.waiting = new Int32Array(valueCount);
+    this.immortal = new Uint8Array(valueCount);
+    this.writerStart = new Int32Array(valueCount + 1);
+    for (let op = 0; op < n; op++) {
+      const need = neededValue(problem, op);
+      if (need >= 0 && problem.required[op] === 1) this.waiting[need]++;
+      if (need >= 0 && problem.required[op] === 0) this.immortal[need] = 1;
+      if (problem.required[op] === 0) {
+        assert(writtenValue(problem, op) >= 0, () => `optional op ${op} is not a write (optional reads are dropped before the search)`);
+        this.listed++;
+        this.writerStart[writtenValue(problem, op) + 1]++;
+      }
+    }
+    for (let v = 0; v < valueCount; v++) this.writerStart[v + 1] += this.writerStart[v];
+    this.writers = new Int32Array(this.writerStart[valueCount]);
+    const filled = this.writerStart.slice(0, valueCount);
+    for (let op = 0; op < n; op++) if (problem.required[op] === 0) this.writers[filled[writtenValue(problem, op)]++] = op;
+    for (let v = 0; v < valueCount; v++) if (this.isDead(v)) this.die(v);
   }
-  return count;
+
+  used(op: number): void {
+    this.linearized[op] = 1;
+    this.listed--;
+    this.liveInsert(op);
+  }
+
+  unused(op: number): void {
+    this.liveRemove(op);
+    this.listed++;
+    this.linearized[op] = 0;
+  }
+
+  /** A required op that needs `value` (-1: none) was linearized. */
+  observed(value: number): void {
+    if (value < 0) return;
+    this.waiting[value]--;
+    if (this.isDead(value)) this.die(value);
+  }
+
+  /** Exactly undoes observed(value). */
+  unobserved(value: number): void {
+    if (value < 0) return;
+    if (this.isDead(value)) this.revive(value);
+    this.waiting[value]++;
+  }
+
+  private isDead(value: number): boolean {
+    return this.waiting[value] === 0 && this.immortal[value] === 0;
+  }
+
+  private die(value: number): void {
+    for (let i = this.writerStart[value]; i < this.writerStart[value + 1]; i++) {
+      const op = this.writers[i];
+      if (this.linearized[op] === 1) this.liveRemove(op);
+      else {
+        this.lift(op);
+        this.listed--;
+      }
+    }
+  }
+
+  private revive(value: number): void {
+    for (let i = this.writerStart[value + 1] - 1; i >= this.writerStart[value]; i--) {
+      const op = this.writers[i];
+      if (this.linearized[op] === 1) this.liveInsert(op);
+      else {
+        this.unlift(op);
+        this.listed++;
+      }
+    }
+  }
+
+  private liveInsert(op: number): void {
+    let i = this.liveCount++;
+    while (i > 0 && this.live[i - 1] > op) {
+      this.live[i] = this.live[i - 1];
+      i--;
+    }
+    this.live[i] = op;
+  }
+
+  private liveRemove(op: number): void {
+    let i = this.live.subarray(0, this.liveCount).indexOf(op);
+    assert(i >= 0, () => `optional op ${op} is not in the live set`);
+    for (this.liveCount--; i < this.liveCount; i++) this.live[i] = this.live[i + 1];
+  }
 }
 
 /** Random 32-bit keys per op (fixed seed: the checker is deterministic); XOR of a set's keys is its hash. */

@@ -11,6 +11,8 @@ import type { GroupId, LogIndex, NodeId, Term } from '../../core/types.ts';
 export interface LogView {
   readonly firstIndex: number;
   readonly lastIndex: number;
+  /** Raft's last index, counting entries not yet persisted (so it may exceed lastIndex). */
+  readonly raftLastIndex: number;
   readonly commit: number;
   readonly applied: number;
   /** Term of the entry at i, or undefined when i is outside [firstIndex, lastIndex]. */
@@ -111,8 +113,8 @@ export class RaftInvariantChecker implements NodeObserver {
   inspectLogs(group: GroupId, logs: ReadonlyMap<NodeId, LogView>, leader: NodeId | undefined): void {
     const nodes = [...logs.keys()];
     for (const [node, log] of logs) {
-      if (!(log.applied <= log.commit && log.commit <= log.lastIndex)) {
-        this.report('index-order', `node ${node} group ${group}: expected applied ${log.applied} <= commit ${log.commit} <= last ${log.lastIndex}`);
+      if (!(log.applied <= log.commit && log.commit <= log.raftLastIndex)) {
+        this.report('index-order', `node ${node} group ${group}: expected applied ${log.applied} <= commit ${log.commit} <= last ${log.raftLastIndex}`);
       }
     }
     for (let a = 0; a < nodes.length; a++) {

@@ -112,6 +112,20 @@ function mergeEntries(n: number, returning: readonly number[], position: Float64
   return order;
 }
 
+/** The value id an op needs to find in the register (get: its read, cas: its expectation), or -1. */
+export function neededValue(problem: SearchProblem, op: number): number {
+  const kind = problem.kind[op];
+  return kind === GET || kind === CAS ? problem.arg1[op] : -1;
+}
+
+/** The value id an op leaves in the register (delete: ABSENT), or -1 for a get. */
+export function writtenValue(problem: SearchProblem, op: number): number {
+  const kind = problem.kind[op];
+  if (kind === GET) return -1;
+  if (kind === DELETE) return ABSENT;
+  return kind === PUT ? problem.arg1[op] : problem.arg2[op];
+}
+
 /** The register model: the state after `op` runs in `state`, or ILLEGAL when it could not have. */
 export function applyOp(problem: SearchProblem, op: number, state: number): number {
   switch (problem.kind[op]) {

@@ -14,6 +14,8 @@ export interface FaultHooks {
   addNode(promote: boolean): NodeId | undefined;
   removeNode(node: NodeId): boolean;
   transferLeader(to: NodeId | undefined): boolean;
+  /** A node crashed or stopped. */
+  nodeDown(node: NodeId): void;
 }
 
 export type Undo = () => void;
@@ -141,6 +143,7 @@ export class FaultRunner {
   private crash(node: NodeId | undefined): Undo | null {
     if (node === undefined || !this.isRunning(node)) return null;
     this.world.crash(node);
+    this.hooks.nodeDown(node);
     return () => {
       if (this.world.state(node) === 'crashed') this.world.restart(node);
     };

@@ -41,7 +41,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const historyLines: string[] = [];
   const history = new HistoryWriter((line) => historyLines.push(line));
   startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
-  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where) };
+  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs);
   world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
@@ -100,6 +100,7 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
         nowUs: () => world.sim.nowUs,
         schedule: (delayUs, callback) => void world.sim.schedule(delayUs, callback),
         api: (node) => cluster.node(node),
+        onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
         nodes: () => cluster.members(),
         tracer: world.tracer,
         history,

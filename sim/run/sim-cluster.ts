@@ -31,6 +31,7 @@ export class SimCluster implements ClusterView {
   /** Nodes whose host gave up (corruption found at start, a disk error): they stay down. */
   readonly fatal = new Map<NodeId, string>();
   private readonly memberSet = new Set<NodeId>();
+  private readonly downListeners = new Map<NodeId, Set<() => void>>();
   private readonly founders: NodeId[];
   leaderChanges = 0;
 
@@ -96,6 +97,22 @@ export class SimCluster implements ClusterView {
     return (from !== undefined && this.node(from)?.replica()?.voters()) || this.founders;
   }
 
+  /** Calls `listener` once if `id` crashes or stops (a client's connection to it breaks). */
+  onNodeDown(id: NodeId, listener: () => void): () => void {
+    let set = this.downListeners.get(id);
+    if (!set) this.downListeners.set(id, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** The node went down: every client waiting on it sees its connection drop. */
+  nodeDown(id: NodeId): void {
+    const set = this.downListeners.get(id);
+    if (!set) return;
+    this.downListeners.delete(id);
+    for (const listener of set) listener();
+  }
+
   addMember(id: NodeId): void {
     this.memberSet.add(id);
   }
@@ -115,6 +132,7 @@ export class SimCluster implements ClusterView {
       logs.set(id, {
         firstIndex: log.firstIndex(),
         lastIndex: log.lastIndex(),
+        raftLastIndex: status.lastIndex,
         commit: status.commit,
         applied: replica.appliedIndex(),
         term: (i) => (i >= log.firstIndex() && i <= log.lastIndex() ? log.term(i as never) : undefined),

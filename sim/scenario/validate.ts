@@ -144,6 +144,10 @@ function checkCrossFields(s: Scenario, file: string): void {
   if (s.cluster.heartbeatTicks >= s.cluster.electionTicks) {
     fail('cluster.heartbeatTicks', s.cluster.heartbeatTicks, `expected fewer than cluster.electionTicks (${s.cluster.electionTicks})`);
   }
+  const livenessMsMin = 2 * s.cluster.requestTimeoutMs + s.cluster.tickMs * s.cluster.electionTicks * 2;
+  if (s.checks.includes('liveness') && s.phases.livenessMs < livenessMsMin) {
+    fail('phases.livenessMs', s.phases.livenessMs, `expected at least ${livenessMsMin} (two request timeouts plus two election timeouts), so requests stuck in a fault can time out and clients can show recovery`);
+  }
   const nodesMax = s.cluster.nodes + s.faults.filter((f) => f.fault === 'add-node').length + (s.nemesis?.kinds.includes('membership') ? 2 : 0);
   s.faults.forEach((fault, i) => {
     for (const [field, sel] of selectorsOf(fault)) {

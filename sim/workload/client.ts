@@ -16,6 +16,8 @@ export interface ClientWorld {
   /** A node's client API, or undefined when the node is down. */
   api(node: NodeId): KvClientApi | undefined;
   nodes(): readonly NodeId[];
+  /** Calls `listener` if `node` goes down (the client's connection breaks); returns a cancel function. */
+  onNodeDown?(node: NodeId, listener: () => void): () => void;
   readonly tracer: Tracer;
   readonly history: HistoryWriter;
   /** Allocates a fresh process id. */
@@ -71,9 +73,11 @@ export class SimClient {
     this.trace('client.invoke', op, call, callValue(call));
     const token = ++this.opToken;
     let settled = false;
+    let unwatch: (() => void) | undefined;
     const settle = (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => {
       if (settled || token !== this.opToken) return;
       settled = true;
+      unwatch?.();
       this.complete(op, call, outcome, startUs, read, receipt);
     };
     this.world.schedule(this.plan.timeoutUs, () => settle('info'));
@@ -83,6 +87,8 @@ export class SimClient {
       this.world.schedule(1, () => settle('fail'));
       return;
     }
+    // A crash breaks the connection: the client learns at once that the outcome is unknown.
+    unwatch = this.world.onNodeDown?.(this.node, () => this.world.schedule(1, () => settle('info')));
     this.send(api, call, (outcome, read, receipt) => settle(outcome, read, receipt));
   }
 
