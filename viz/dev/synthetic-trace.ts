@@ -60,14 +60,18 @@ export function generateSyntheticRun(options: SyntheticOptions = {}): SyntheticR
   };
 }
 
-/** A synthetic violation: a read and a write of the same key (the checker's usual pair). */
+/** A synthetic violation: a read that missed the write just before it on the same key (a stale read). */
 function pickViolation(completed: readonly CompletedOp[]): { ops: number[]; detail: string } {
   const ok = completed.filter((op) => op.type === 'ok');
-  const middle = ok.slice(Math.floor(ok.length / 2));
-  const read = middle.find((op) => op.f === 'get');
-  const write = read === undefined ? undefined : middle.find((op) => op.f === 'put' && op.key === read.key && op.index < read.index);
-  if (read === undefined || write === undefined) return { ops: ok.slice(0, 2).map((op) => op.index), detail: 'synthetic violation' };
-  return { ops: [write.index, read.index], detail: `synthetic: get ${read.key} (op ${read.index}) missed put (op ${write.index})` };
+  for (let i = Math.floor(ok.length * 0.6); i < ok.length; i += 1) {
+    const read = ok[i];
+    if (read.f !== 'get') continue;
+    for (let j = i - 1; j >= Math.max(0, i - 20); j -= 1) {
+      const write = ok[j];
+      if (write.f === 'put' && write.key === read.key) return { ops: [write.index, read.index], detail: `synthetic: get ${read.key} (op ${read.index}) missed put (op ${write.index})` };
+    }
+  }
+  return { ops: ok.slice(-2).map((op) => op.index), detail: 'synthetic violation' };
 }
 
 export function writeSyntheticRun(dir: string, options: SyntheticOptions = {}): SyntheticRun {
