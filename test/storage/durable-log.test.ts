@@ -5,7 +5,7 @@ import { RaftDurableLog } from '../../core/storage/durable-log.ts';
 import { StorageCorruption } from '../../core/storage/errors.ts';
 import { KvlabError, logIndex } from '../../core/types.ts';
 import { policy } from './helpers/disk-rig.ts';
-import { countingDisk, describeEntries, dir, entries, entry, hardState, makeLogRig, open, restart, settle } from './helpers/log-rig.ts';
+import { countingDisk, describeEntries, dir, entries, entry, hardState, makeLogRig, open, restart, settle, snapshot } from './helpers/log-rig.ts';
 
 const lostAll = policy('lost', 'lost');
 const keptAll = policy('kept', 'kept');
@@ -149,6 +149,27 @@ describe('RaftDurableLog: segments', () => {
       expect(indexes.slice(0, 3), `seed ${seed}`).toEqual([1, 2, 3]);
       expect(indexes, `seed ${seed}`).toEqual(Array.from({ length: indexes.length }, (_, i) => i + 1));
     }
+  });
+});
+
+describe('RaftDurableLog: compaction waits for the next segment to be durable', () => {
+  it('keeps a segment while the header of the segment after it (which repeats the hard state) is not durable', () => {
+    const rig = makeLogRig(20, lostAll, { segmentBytesMax: 1024, recordBytesMax: 512 });
+    const { log } = open(rig);
+    log.append(entries(1, 5, 1), hardState(1, 1, 5));
+    settle(rig, (done) => log.sync(done));
+    settle(rig, (done) => log.saveSnapshot(snapshot(5, 1), done));
+    // Hard-state records alone fill the segment: the next one starts at index 6, which the snapshot covers.
+    for (let t = 2; rig.scheduler.pending === 0; t++) log.append([], hardState(t, 1, 5));
+    rig.scheduler.step(); // the sealed segment's fsync: segment 2 is created, its header not yet synced
+    expect(log.segmentNames()).toHaveLength(2);
+    settle(rig, (done) => log.compact(logIndex(5), done));
+    expect(log.segmentNames()).toHaveLength(2);
+    const { state } = restart(rig);
+    expect(state.snapshot?.metadata.index).toBe(5);
+    // The sealed segment was fsynced before rotating, so its hard-state records survive.
+    expect(state.hardState).toMatchObject({ vote: 1, commit: 5 });
+    expect(state.hardState.term).toBeGreaterThan(1);
   });
 });
 
