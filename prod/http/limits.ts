@@ -34,5 +34,8 @@ export function resolveHttpLimits(overrides: Partial<HttpLimits> = {}): HttpLimi
       throw new KvlabError('invalidConfig', `http limit ${name} must be an integer >= 1, got ${value}`);
     }
   }
+  if (limits.headersTimeoutMs > limits.requestReceiveTimeoutMs) {
+    throw new KvlabError('invalidConfig', `http limit headersTimeoutMs (${limits.headersTimeoutMs}) exceeds requestReceiveTimeoutMs (${limits.requestReceiveTimeoutMs})`);
+  }
   return limits;
 }

@@ -98,14 +98,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // Node emits pipelined requests of one connection without waiting for earlier responses; chaining
   // them per socket runs each after the previous one, so a GET pipelined after a PUT sees the PUT.
   const previousOnSocket = new WeakMap<Socket, Promise<void>>();
-  const server = createServer({ keepAlive: true }, (request, response) => {
+  const server = createServer({
+    keepAlive: true,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestReceiveTimeoutMs,
+    // Node checks those two timeouts on this period (default 30 s): check often enough to honour them.
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
+  }, (request, response) => {
     const socket = request.socket;
     const previous = previousOnSocket.get(socket) ?? Promise.resolve();
     const current = previous.then(() => handle(request, response)).catch((error) => onInternalError(error, 'send'));
     previousOnSocket.set(socket, current);
   });
-  server.headersTimeout = limits.headersTimeoutMs;
-  server.requestTimeout = limits.requestReceiveTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.on('connection', (socket: Socket) => {
     if (sockets.size >= limits.connectionsMax) {

@@ -28,11 +28,14 @@ interface ReplySlot {
 }
 
 function parserLimits(limits: RespLimits, authenticated: boolean): RespParserLimits {
+  const common = { commandBytesMax: limits.commandBytesMax, inlineBytesMax: limits.inlineBytesMax };
+  if (authenticated) return { ...common, bulkBytesMax: limits.bulkBytesMax, argsMax: limits.argsMax };
   return {
-    bulkBytesMax: authenticated ? limits.bulkBytesMax : Math.min(limits.bulkBytesMax, limits.unauthenticatedBulkBytesMax),
-    argsMax: authenticated ? limits.argsMax : Math.min(limits.argsMax, limits.unauthenticatedArgsMax),
-    commandBytesMax: limits.commandBytesMax,
-    inlineBytesMax: limits.inlineBytesMax,
+    ...common,
+    bulkBytesMax: Math.min(limits.bulkBytesMax, limits.unauthenticatedBulkBytesMax),
+    argsMax: Math.min(limits.argsMax, limits.unauthenticatedArgsMax),
+    bulkBytesMaxName: 'unauthenticatedBulkBytesMax',
+    argsMaxName: 'unauthenticatedArgsMax',
   };
 }
 

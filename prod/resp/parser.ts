@@ -15,6 +15,9 @@ export interface RespParserLimits {
   readonly argsMax: number;
   readonly commandBytesMax: number;
   readonly inlineBytesMax: number;
+  /** Names of the configured limits behind bulkBytesMax and argsMax, for error messages. */
+  readonly bulkBytesMaxName?: string;
+  readonly argsMaxName?: string;
 }
 
 export type ParsedRequest =
@@ -81,7 +84,7 @@ export class RespParser {
     const count = parseInt64(line.slice(1));
     if (count === null) return this.fail('Protocol error: invalid multibulk length');
     if (count > BigInt(this.limits.argsMax)) {
-      return this.fail(`Protocol error: multibulk length ${count} exceeds argsMax ${this.limits.argsMax}`);
+      return this.fail(`Protocol error: multibulk length ${count} exceeds ${this.limits.argsMaxName ?? 'argsMax'} ${this.limits.argsMax}`);
     }
     if (count > 0n) {
       this.argsExpected = Number(count);
@@ -124,7 +127,7 @@ export class RespParser {
     const length = parseInt64(line.slice(1));
     if (length === null || length < 0n) return this.fail('Protocol error: invalid bulk length');
     if (length > BigInt(this.limits.bulkBytesMax)) {
-      return this.fail(`Protocol error: bulk length ${length} exceeds bulkBytesMax ${this.limits.bulkBytesMax}`);
+      return this.fail(`Protocol error: bulk length ${length} exceeds ${this.limits.bulkBytesMaxName ?? 'bulkBytesMax'} ${this.limits.bulkBytesMax}`);
     }
     const argBytes = this.argBytes + Number(length);
     if (argBytes > this.limits.commandBytesMax) {
@@ -164,7 +167,7 @@ export class RespParser {
     const args = splitInlineArgs(line);
     if (args === null) return this.fail('Protocol error: unbalanced quotes in request');
     if (args.length > this.limits.argsMax) {
-      return this.fail(`Protocol error: ${args.length} arguments exceed argsMax ${this.limits.argsMax}`);
+      return this.fail(`Protocol error: ${args.length} arguments exceed ${this.limits.argsMaxName ?? 'argsMax'} ${this.limits.argsMax}`);
     }
     return args.length === 0 ? 'progress' : { kind: 'command', args };
   }

@@ -214,6 +214,13 @@ describe('HTTP API: errors', () => {
     expect((await send(server.port, { path: '/v1/kv/k' })).status).toBe(404);
   });
 
+  it('408 for a client that does not finish its headers in headersTimeoutMs', async () => {
+    const server = await serve({ limits: { headersTimeoutMs: 100 } });
+    const slow = await rawExchange(server.port, 'GET /v1/kv/k HTTP/1.1\r\nHost: x\r\n', 3000);
+    expect(slow.closed).toBe(true);
+    expect(slow.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
   it('503 with JSON for connections beyond connectionsMax', async () => {
     const server = await serve({ limits: { connectionsMax: 1 } });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -171,7 +171,7 @@ describe('RESP server', () => {
     expect(await c.command('MSET', ...pairs)).toBe('OK');
     const stranger = await client(server);
     stranger.send(multibulk('MSET', ...pairs));
-    expect(await stranger.replies(1)).toEqual([{ error: 'ERR Protocol error: multibulk length 25 exceeds argsMax 10' }]);
+    expect(await stranger.replies(1)).toEqual([{ error: 'ERR Protocol error: multibulk length 25 exceeds unauthenticatedArgsMax 10' }]);
     expect(await stranger.waitClosed()).toBe(true);
   });
 
