@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeId } from '../../core/types.ts';
 import { clusterCommand, mergeStatus } from '../../prod/cli/cluster.ts';
 import { nodeCommand } from '../../prod/cli/node.ts';
 import { readClusterDir } from '../../prod/node/local/cluster-dir.ts';
@@ -109,9 +110,9 @@ describe('kvlab cluster status', () => {
   it('merges answers: the leader view, each node\'s own row, non-answering nodes down', () => {
     const dir = join(root.path, 'c3');
     const nodes = readClusterDir(dir);
-    const row = (id: number, role: string, up = true) => ({ id, role, term: 4, commitIndex: 10 + id, appliedIndex: 10 + id, up, respAddr: '', httpAddr: '', raftAddr: '' });
-    const fromLeader: Probe = { kind: 'status', status: { clusterId: 'my-cluster', leader: 2 as never, term: 4, nodes: [row(1, 'follower'), row(2, 'leader'), row(3, 'follower')] } };
-    const fromOne: Probe = { kind: 'status', status: { clusterId: 'my-cluster', leader: 2 as never, term: 4, nodes: [{ ...row(1, 'follower'), commitIndex: 99 }, row(2, 'unknown', false), row(3, 'unknown', false)] } };
+    const row = (id: number, role: string, up = true) => ({ id: nodeId(id), role, term: 4, commitIndex: 10 + id, appliedIndex: 10 + id, up, respAddr: '', httpAddr: '', raftAddr: '' });
+    const fromLeader: Probe = { kind: 'status', status: { clusterId: 'my-cluster', leader: nodeId(2), term: 4, nodes: [row(1, 'follower'), row(2, 'leader'), row(3, 'follower')] } };
+    const fromOne: Probe = { kind: 'status', status: { clusterId: 'my-cluster', leader: nodeId(2), term: 4, nodes: [{ ...row(1, 'follower'), commitIndex: 99 }, row(2, 'unknown', false), row(3, 'unknown', false)] } };
     const merged = mergeStatus(nodes, [fromOne, fromLeader, { kind: 'down', reason: 'ECONNREFUSED' }]);
     expect(merged.leader).toBe(2);
     expect(merged.nodes.map((n) => [n.id, n.role, n.up, n.commitIndex])).toEqual([
