@@ -162,12 +162,9 @@ function installSnapshot(r: Raft, leader: NodeId, snapshot: Snapshot): void {
 export function restore(r: Raft, snapshot: Snapshot): boolean {
   const meta = snapshot.metadata;
   if (meta.index <= r.log.committed) return false;
+  // The snapshot's configuration may not include us yet: a node that joins receives the latest
+  // snapshot and then the log entries that add it, which it applies like any member.
   const cs = meta.confState;
-  const member = cs.voters.includes(r.id) || cs.learners.includes(r.id) || cs.votersOutgoing.includes(r.id);
-  if (!member) {
-    r.trace('raft.snapshotRefused', () => ({ index: meta.index, reason: 'not a member of its configuration' }));
-    return false;
-  }
   // Section 7: a snapshot of a prefix of our log only moves the commit index; later entries stay.
   if (!r.bug('snapshotDropsLaterEntries') && r.log.matchTerm(meta.index, meta.term)) {
     r.log.commitTo(meta.index);

@@ -234,9 +234,14 @@ export class Raft {
     return pr !== undefined && !pr.isLearner && this.trk.isVoter(this.id) && !this.log.hasPendingSnapshot();
   }
 
-  /** Check-quorum lease: we heard from a leader less than an election timeout ago. */
+  /**
+   * Check-quorum lease: we heard from a leader less than an election timeout ago. With lease-based
+   * reads a restarted node also waits out one election timeout, as it may have promised a lease
+   * before the crash.
+   */
   inLease(): boolean {
-    return this.cfg.checkQuorum && this.electionElapsed < this.cfg.electionTicks && (this.lead !== NONE || this.startupLeaseGuard);
+    if (!this.cfg.checkQuorum || this.electionElapsed >= this.cfg.electionTicks) return false;
+    return this.lead !== NONE || (this.startupLeaseGuard && this.cfg.readOnlyOption === 'leaseBased');
   }
 
   abortLeaderTransfer(): void {

@@ -8,7 +8,8 @@ import { BOOTSTRAP_HARD_STATE, MemoryStorage, bootstrapSnapshot } from '../../co
 import { RawNode } from '../../core/raft/raw-node.ts';
 import type { RaftStatus } from '../../core/raft/status.ts';
 import type { ConfState, Entry, Message, RaftConfig, ReadState, Snapshot } from '../../core/raft/types.ts';
-import { assert, groupId, logIndex, nodeId } from '../../core/types.ts';
+import { NONE, assert, groupId, logIndex, nodeId } from '../../core/types.ts';
+import type { Raft } from '../../core/raft/raft.ts';
 import type { NodeId } from '../../core/types.ts';
 
 export const GROUP = groupId(1);
@@ -275,3 +276,25 @@ export class RaftNetwork {
 }
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Test-only access to the Raft inside a RawNode (for white-box assertions). */
+export function internals(raw: RawNode): Raft {
+  return (raw as unknown as { raft: Raft }).raft;
+}
+
+/** Campaigns `id` until it leads (a first attempt may lose to a term it learns about). */
+export function elect(net: RaftNetwork, id: number, attemptsMax = 5): void {
+  for (let i = 0; i < attemptsMax; i++) {
+    net.campaign(id);
+    if (net.node(id).status().role === 'leader') return;
+  }
+  throw new Error(`node ${id} did not become leader after ${attemptsMax} campaigns (seed ${net.seed})`);
+}
+
+/** Replaces node `id`'s log after the bootstrap snapshot with entries of `terms` (index 2 on) and restarts it. */
+export function setLog(net: RaftNetwork, id: number, terms: readonly number[], currentTerm: number): void {
+  const n = net.node(id);
+  n.storage.append(terms.map((t, i) => ({ index: logIndex(2 + i), term: t as Entry['term'], type: 'normal' as const, data: new TextEncoder().encode(`e${2 + i}@${t}`) })));
+  n.storage.setHardState({ term: currentTerm as Entry['term'], vote: NONE, commit: logIndex(1) });
+  net.restart(id);
+}

@@ -4,8 +4,8 @@ import { majorityCommitted, majorityVoteResult } from '../../core/raft/quorum/ma
 import type { NodeId } from '../../core/types.ts';
 
 const ids = (...n: number[]): NodeId[] => n as NodeId[];
-const acked = (m: Record<number, number>) => (id: NodeId) => m[id] ?? 0;
-const votes = (m: Record<number, boolean>) => new Map(Object.entries(m).map(([k, v]) => [Number(k) as NodeId, v]));
+const acked = (m: Record<number, number | undefined>) => (id: NodeId) => m[id] ?? 0;
+const votes = (m: Record<number, boolean | undefined>) => new Map(Object.entries(m).map(([k, v]) => [Number(k) as NodeId, v === true]));
 
 describe('majority quorum', () => {
   it.each([
