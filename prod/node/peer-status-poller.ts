@@ -3,7 +3,7 @@
 // peer reports about itself. A peer that has not answered recently is shown as down. One request per
 // peer is in flight at most; timers are unref'd so polling never keeps a stopping process alive.
 import type { NodeId } from '../../core/types.ts';
-import type { ClusterNodeStatus } from '../http/node-services.ts';
+import type { ClusterNodeStatus, ClusterStatus } from '../http/node-services.ts';
 
 export interface PeerStatusPollerOptions {
   /** The peers to poll now (ids and HTTP "host:port"); asked again before every round. */
@@ -12,6 +12,10 @@ export interface PeerStatusPollerOptions {
   readonly timeoutMs: number;
   /** Monotonic ms. */
   readonly nowMs: () => number;
+  /** Every whole answer from a peer (member addresses are learnt from them). */
+  readonly onAnswer?: (peer: NodeId, status: ClusterStatus) => void;
+  /** Called at the start of every polling round. */
+  readonly onRound?: () => void;
 }
 
 export interface PeerReport {
@@ -47,6 +51,7 @@ export class PeerStatusPoller {
 
   private round(): void {
     if (this.stopped) return;
+    this.options.onRound?.();
     for (const peer of this.options.peers()) {
       if (peer.httpAddr !== '' && !this.inflight.has(peer.id)) void this.poll(peer.id, peer.httpAddr);
     }
@@ -60,8 +65,11 @@ export class PeerStatusPoller {
       const response = await fetch(`http://${httpAddr}/v1/cluster`, { signal: AbortSignal.timeout(this.options.timeoutMs) });
       const text = await response.text();
       if (response.status !== 200 || text.length > ANSWER_BYTES_MAX) return;
-      const row = selfRow(JSON.parse(text), id);
-      if (row && !this.stopped) this.reports.set(id, { row, atMs: this.options.nowMs() });
+      const body = JSON.parse(text) as ClusterStatus;
+      const row = selfRow(body, id);
+      if (!row || this.stopped) return;
+      this.reports.set(id, { row, atMs: this.options.nowMs() });
+      this.options.onAnswer?.(id, body);
     } catch {
       // Down, slow or not a kvlab node: the report ages and the peer shows as down.
     } finally {

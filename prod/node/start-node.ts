@@ -23,6 +23,7 @@ import { ClusterView } from './cluster-view.ts';
 import type { KvNodeHostParts } from './kv-node-host.ts';
 import { handOffLeadership } from './leader-handoff.ts';
 import { MemberDirectory } from './member-directory.ts';
+import { MemberSync } from './member-sync.ts';
 import { AutoPromoter, NodeMembership } from './membership.ts';
 import type { NodeHost } from './node-host.ts';
 import { PeerStatusPoller } from './peer-status-poller.ts';
@@ -123,11 +124,16 @@ interface NodeServices {
 
 function startServices(config: ProdNodeConfig, log: JsonLog, host: NodeHost, parts: NodeParts, closers: Closer[]): NodeServices {
   const { directory, network } = parts;
+  const setPeer = (id: NodeId, raftAddr: string) => network.setPeer(id, parseHostPort(raftAddr));
+  const removePeer = (id: NodeId) => network.removePeer(id);
+  const sync = new MemberSync({ selfId: config.nodeId, view: () => host.view(), directory, setPeer, removePeer, log });
   const poller = new PeerStatusPoller({
     peers: () => directory.ids().filter((id) => id !== config.nodeId).map((id) => ({ id, httpAddr: directory.get(id)?.httpAddr ?? '' })),
     intervalMs: PEER_POLL_INTERVAL_MS,
     timeoutMs: PEER_POLL_TIMEOUT_MS,
     nowMs: () => performance.now(),
+    onAnswer: (_peer, status) => sync.learnFrom(status),
+    onRound: () => sync.reconcile(),
   });
   poller.start();
   closers.push({ name: 'poller', close: () => poller.stop() });
@@ -138,8 +144,8 @@ function startServices(config: ProdNodeConfig, log: JsonLog, host: NodeHost, par
   const membership = new NodeMembership({
     host: () => host,
     directory,
-    setPeer: (id, raftAddr) => network.setPeer(id, parseHostPort(raftAddr)),
-    removePeer: (id) => network.removePeer(id),
+    setPeer,
+    removePeer,
     selfId: config.nodeId,
     log,
   });

@@ -5,7 +5,8 @@ import { nodeId } from '../../core/types.ts';
 import { JsonLog } from '../../prod/log/json-log.ts';
 import { levelOfKind } from '../../prod/log/levels.ts';
 import { handoffTarget } from '../../prod/node/leader-handoff.ts';
-import { memberAddresses, parseMembersFile } from '../../prod/node/member-directory.ts';
+import { MemberDirectory, memberAddresses, parseMembersFile } from '../../prod/node/member-directory.ts';
+import { MemberSync } from '../../prod/node/member-sync.ts';
 import { changeProblem, learnerToPromote, PROMOTE_LAG_ENTRIES_MAX } from '../../prod/node/membership.ts';
 import type { LocalRaftView } from '../../prod/node/node-host.ts';
 
@@ -88,5 +89,41 @@ describe('members file', () => {
     expect(() => parseMembersFile('{"members":[{"id":0,"raftAddr":"h:1"}]}', 'm.json')).toThrow(/m\.json: bad entry .*delete the file/);
     expect(() => parseMembersFile('nope', 'm.json')).toThrow(/not JSON/);
     expect(memberAddresses({ raftAddr: 'no port' })).toMatch(/raftAddr must be "host:port"/);
+  });
+});
+
+describe('member sync', () => {
+  function setup(view: LocalRaftView) {
+    const directory = MemberDirectory.inMemory(new Map([[n1, { raftAddr: '127.0.0.1:1', respAddr: '', httpAddr: '' }], [n2, { raftAddr: '127.0.0.1:2', respAddr: '', httpAddr: '' }]]));
+    const calls: string[] = [];
+    let current = view;
+    const sync = new MemberSync({
+      selfId: n1,
+      view: () => current,
+      directory,
+      setPeer: (id, addr) => calls.push(`set ${id} ${addr}`),
+      removePeer: (id) => calls.push(`remove ${id}`),
+      log: new JsonLog({ node: 1, level: 'error', sink: () => {}, wallMs: Date.now }),
+    });
+    return { sync, directory, calls, setView: (v: LocalRaftView) => (current = v) };
+  }
+  const row = (id: number, raftAddr: string) => ({ id: nodeId(id), role: 'follower', term: 1, commitIndex: 0, appliedIndex: 0, up: true, respAddr: '', httpAddr: '', raftAddr });
+
+  it('learns addresses of current members from a peer answer, never of strangers', () => {
+    const { sync, directory, calls } = setup({ ...leaderView(undefined), voters: [n1, n2, n3] });
+    sync.learnFrom({ clusterId: 'c', leader: n2, term: 1, nodes: [row(2, '127.0.0.1:9'), row(3, '127.0.0.1:3'), row(4, '127.0.0.1:4')] });
+    expect(calls).toEqual(['set 3 127.0.0.1:3']);
+    expect(directory.get(n3)?.raftAddr).toBe('127.0.0.1:3');
+    expect(directory.get(n2)?.raftAddr).toBe('127.0.0.1:2');
+  });
+
+  it('drops a member once it leaves a configuration it was seen in', () => {
+    const { sync, directory, calls, setView } = setup({ ...leaderView(undefined), voters: [n1, n2] });
+    sync.reconcile();
+    expect(calls).toEqual([]);
+    setView({ ...leaderView(undefined), voters: [n1] });
+    sync.reconcile();
+    expect(calls).toEqual(['remove 2']);
+    expect(directory.get(n2)).toBeUndefined();
   });
 });
