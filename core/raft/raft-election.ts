@@ -17,6 +17,8 @@ export function hup(r: Raft, kind: CampaignKind): void {
   // A membership change committed but not applied could make us campaign in the wrong configuration.
   if (hasUnappliedConfChanges(r)) {
     r.trace('raft.campaignSkipped', () => ({ term: r.term, reason: 'unapplied membership change' }));
+    // The leader handed over (often right after removing itself): campaign once the change is applied.
+    if (kind === 'transfer') r.transferCampaignPending = true;
     return;
   }
   if (kind === 'transfer') {

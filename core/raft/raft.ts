@@ -63,6 +63,8 @@ export class Raft {
   leaseDisabled = false;
   /** The leader appended entries or advanced its commit: broadcast when the Ready is built. */
   appendsPending = false;
+  /** A timeoutNow arrived while a committed membership change was unapplied: campaign once applied. */
+  transferCampaignPending = false;
 
   /** Follower: the snapshot being received in chunks. */
   assembly: SnapshotAssembly | undefined = undefined;
@@ -147,7 +149,8 @@ export class Raft {
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
     this.randomizedElectionTimeout = this.cfg.electionTicks + this.random.int(0, this.cfg.electionTicks - 1);
-    this.abortLeaderTransfer();
+    // Leaving the role ends a transfer (successfully, when the target's higher term deposed us).
+    this.leadTransferee = NONE;
     this.trk.resetVotes();
     const next = this.log.lastIndex() + 1;
     for (const id of this.trk.ids) {
@@ -162,6 +165,7 @@ export class Raft {
     this.pendingReadIndex = [];
     this.leaseDisabled = false;
     this.appendsPending = false;
+    this.transferCampaignPending = false;
   }
 
   /** Records `id` as the leader of the current term; a different one in the same term is a safety bug. */
@@ -341,6 +345,10 @@ export class Raft {
 
   /** After the host persisted and applied a Ready. */
   onAdvance(): void {
+    if (this.transferCampaignPending && this.role === 'follower') {
+      this.transferCampaignPending = false;
+      hup(this, 'transfer');
+    }
     if (this.role !== 'leader') return;
     // The leader's own log counts towards commit only once the host made it durable.
     const self = this.trk.progress.get(this.id);
