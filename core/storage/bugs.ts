@@ -6,14 +6,15 @@ export type StorageBugName = 'unsyncedWalTrusted';
 
 export interface StorageBugs {
   /**
-   * The WAL trusts the page cache: `sync(done)` acknowledges at once, before its fsync completes (the
-   * fsync still runs in the background). Raft then sends votes and append acknowledgements for state
-   * that a power loss can still erase. How it shows: a node crashes with its unsynced tail lost,
-   * restarts having forgotten its vote or entries it acknowledged, and votes again in the same term
-   * (two leaders in one term) or lets a committed entry be overwritten (a lost acknowledged write,
-   * which the linearizability checker reports). Harmless without crashes, or when unsynced writes
-   * happen to survive (the `kept` crash policy), which is why it hides in testing on real disks:
-   * killing a process keeps the page cache; only power loss drops it.
+   * Recovery trusts the page cache: after a restart the WAL treats everything it read as durable. It
+   * skips the startup fsync of the recovered segment and directories, and a sync() with nothing new
+   * appended returns at once. After a graceful stop or a killed process (no power loss) the page
+   * cache still holds records that were never fsynced, so recovery reads them; the restarted node
+   * then acknowledges entries (or keeps a vote) that a later power loss erases. How it shows: a stop
+   * or kill, a restart, then a crash soon after: an entry the cluster counted as replicated on this
+   * node is gone from its log, and a committed write can be lost (the linearizability checker reports
+   * it). Correct recovery fsyncs what it read before relying on it, as PostgreSQL syncs its data
+   * directory before crash recovery (recovery_init_sync_method).
    */
   readonly unsyncedWalTrusted?: boolean;
 }
@@ -30,9 +31,9 @@ export const STORAGE_BUGS: readonly StorageBugInfo[] = [
   {
     name: 'unsyncedWalTrusted',
     description:
-      'the WAL acknowledges sync() before fsync completes, so votes and append acks go out for state a power loss erases: after a crash a node can vote twice in a term or lose an entry it acknowledged',
+      'after a restart the WAL trusts what it read from the page cache as durable (no startup fsync), so a node acknowledges entries that were never fsynced and a power loss soon after erases them',
     source:
-      'Raft paper (Ongaro & Ousterhout, 2014), Figure 2 (persistent state is updated on stable storage before responding to RPCs); Pillai et al., "All File Systems Are Not Created Equal", OSDI 2014',
+      'PostgreSQL documentation, recovery_init_sync_method (every file of the data directory is fsynced before crash recovery begins, since the page cache can outlive a crashed server); Raft paper Figure 2 (persistent state is on stable storage before responding)',
   },
 ];
 

@@ -18,6 +18,11 @@ export class DirSyncs {
     this.pending.add(dir);
   }
 
+  /** No directory change waits for, or is in, an fsyncDir. */
+  idle(): boolean {
+    return this.pending.size === 0 && this.inFlight.size === 0;
+  }
+
   /** Calls `done` once every directory change made so far is durable (or with the first error). */
   flush(done: (error: DiskError | null) => void): void {
     const waitFor = [...this.inFlight];

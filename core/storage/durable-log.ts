@@ -5,6 +5,8 @@
 //   <dir>/snap/<index>-<term>.snap      snapshot files (snapshots.ts)
 //
 // ORDERING RULES for the host (etcd's Ready contract, made concrete):
+// - After open, call sync(done) once and send nothing before it calls back: what recovery read may
+//   still be only in the page cache (a process restart keeps it), and open has started its fsync.
 // - For each Ready: saveSnapshot(ready.snapshot) if any, then append(ready.entries, ready.hardState),
 //   then sync(done), and send ready.messages only inside `done` (when it reports no error). A vote or
 //   an append acknowledgement promises state that must survive a crash; sync is what makes it so.
@@ -51,15 +53,19 @@ export class RaftDurableLog {
     const walDir = joinPath(dir, 'wal');
     const snapDir = joinPath(dir, 'snap');
     const dirSyncs = new DirSyncs(disk);
+    const trustPageCache = options.bugs.unsyncedWalTrusted === true;
     try {
+      // The directories must be durable before anything in them is relied on. Existing ones too: after
+      // a process restart they may exist only in the page cache (unless the bug trusts them).
+      for (const d of [walDir, snapDir, ...selfAndAncestors(dir)]) if (!trustPageCache || !disk.exists(d)) dirSyncs.add(d);
       disk.mkdir(walDir);
       disk.mkdir(snapDir);
-      // The directories themselves must be durable before anything in them is relied on.
-      for (const d of [walDir, snapDir, ...selfAndAncestors(dir)]) dirSyncs.add(d);
       const store = new SnapshotStore(disk, snapDir, dirSyncs, options.snapshotBytesMax);
       const recovery = recover(disk, walDir, store, options);
       const logical = recovery.writer.shape.termsOnly();
       const writer = new WalWriter(disk, walDir, dirSyncs, recovery.writer, options);
+      // Start making what recovery read durable now; the host's first sync() waits for it.
+      if (!trustPageCache) writer.sync(() => {});
       const log = new RaftDurableLog(writer, store, dirSyncs, logical, recovery.state, recovery.writer.snapshot, options);
       return { log, state: recovery.state };
     } catch (e) {

@@ -61,6 +61,14 @@ export class WalWriter {
   private rotating = false;
   private roundInFlight = false;
   private waiters: SyncCallback[] = [];
+  /** Callers the round in flight will answer. */
+  private round: SyncCallback[] | undefined;
+  /**
+   * Bytes may be in the page cache only since the last round started. True at open: what recovery
+   * read may never have been fsynced (after a process restart the page cache outlives the process).
+   * The unsyncedWalTrusted bug starts it false, trusting whatever recovery read to be durable.
+   */
+  private dirty: boolean;
   private failure: KvlabError | undefined;
 
   constructor(
@@ -76,6 +84,7 @@ export class WalWriter {
     this.shape = init.shape;
     this.hardStateWritten = init.hardState;
     this.snapshotWritten = init.snapshot;
+    this.dirty = !options.bugs.unsyncedWalTrusted;
     const active = this.active();
     if (active.bytes === 0) {
       // A new WAL, or recovery cut a torn header: the segment starts afresh.
@@ -109,13 +118,13 @@ export class WalWriter {
       done(this.failure);
       return;
     }
-    if (this.options.bugs.unsyncedWalTrusted) {
-      // The bug: acknowledge now and let the fsync happen whenever.
-      done(null);
-      this.waiters.push(() => {});
-    } else {
-      this.waiters.push(done);
+    if (!this.dirty && this.queue.length === 0 && !this.rotating && this.dirSyncs.idle()) {
+      // Nothing written since the last round started: that round (in flight or done) covers it all.
+      if (this.round !== undefined) this.round.push(done);
+      else done(null);
+      return;
     }
+    this.waiters.push(done);
     this.pump();
   }
 
@@ -215,6 +224,7 @@ export class WalWriter {
       throw this.fail(`appending to ${active.path}`, e);
     }
     active.bytes += bytes.length;
+    this.dirty = true;
     this.noteWritten(record);
   }
 
@@ -301,6 +311,8 @@ export class WalWriter {
     const round = this.waiters;
     this.waiters = [];
     this.roundInFlight = true;
+    this.round = round;
+    this.dirty = false;
     const covered = [...this.segments];
     let left = 2;
     let firstError: unknown = null;
@@ -308,6 +320,7 @@ export class WalWriter {
       firstError ??= error;
       if (--left > 0) return;
       this.roundInFlight = false;
+      this.round = undefined;
       if (firstError !== null) {
         const failure = this.fail(`syncing the WAL in ${this.walDir}`, firstError);
         for (const w of round) w(failure);
