@@ -187,20 +187,25 @@ export class GroupReplica {
   }
 
   private persist(ready: Ready, done: SyncCallback): void {
+    const synced = (error: Error | null) => {
+      // The observer hears of durability only when the disk says so, whatever the host does next.
+      if (!error && ready.entries.length > 0) this.parts.observer?.persisted(this.env.nodeId, this.group, ready.entries);
+      return error;
+    };
     const writeLog = () => {
       try {
         this.durable.append(ready.entries, ready.hardState);
       } catch (error) {
         return done(error as Error);
       }
-      if (!ready.mustSync) return done(null);
+      if (!ready.mustSync) return done(synced(null));
       if (this.config.bugs.has('ackBeforeFsync') && this.raw.status().role === 'leader') {
         // Bug zoo: the leader treats its own entries as persisted (counting itself towards commit and
         // applying) before its fsync completes — etcd issue 14370's class of mistake.
-        this.durable.sync(() => {});
+        this.durable.sync((error) => void synced(error));
         return done(null);
       }
-      this.durable.sync(done);
+      this.durable.sync((error) => done(synced(error)));
     };
     if (ready.snapshot) this.durable.saveSnapshot(ready.snapshot, (error) => (error ? done(error) : writeLog()));
     else writeLog();
@@ -230,7 +235,6 @@ export class GroupReplica {
     }
     this.memory.append(ready.entries);
     if (ready.hardState) this.memory.setHardState(ready.hardState);
-    if (ready.entries.length > 0) this.parts.observer?.persisted(this.env.nodeId, this.group, ready.entries);
     if (ready.hardState) this.parts.observer?.committed(this.env.nodeId, this.group, ready.hardState.commit);
     if (ready.softState?.role === 'leader') this.parts.observer?.becameLeader(this.env.nodeId, this.group, this.raw.status().term);
   }

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Random } from '../../core/env/random.ts';
 import { firstGroup } from '../../core/node/kv-node.ts';
-import type { NodeId } from '../../core/types.ts';
+import { AssertionFailure, type NodeId } from '../../core/types.ts';
 import { HistoryWriter } from '../check/history.ts';
 import { FaultRunner, type FaultHooks } from '../nemesis/fault-runner.ts';
 import { enabledKinds, sampleFault, sampleRange } from '../nemesis/random-nemesis.ts';
@@ -48,10 +48,11 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   scheduleInspections(cluster, endMs, obs);
 
   cluster.start();
-  world.runUntilMs(endMs);
-  cluster.inspect();
+  const assertion = runGuarded(() => world.runUntilMs(endMs));
+  if (!assertion) cluster.inspect();
 
   const checks = evaluateChecks(scenario, cluster, historyLines.join(''), obs);
+  if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });
   const failed = checks.some((c) => c.verdict === 'fail');
   const verdict = scenario.expect === 'violation' ? (failed ? 'pass' : 'fail') : failed ? 'fail' : 'pass';
   const netStats = world.network.stats;
@@ -76,6 +77,17 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   };
   writer?.close?.();
   return { scenario, report, historyText: historyLines.join(''), traceText: writer && !options.tracePath ? writer.text() : undefined };
+}
+
+/** Runs the simulation; an assertion failure inside kvlab is a bug the run reports, not a crash of the tool. */
+function runGuarded(run: () => void): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    if (error instanceof AssertionFailure) return `assertion failed: ${error.message}`;
+    throw error;
+  }
 }
 
 function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter, random: Random, obs: RunObservations, endMs: number): void {

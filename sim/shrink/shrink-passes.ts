@@ -16,8 +16,8 @@ export interface ShrinkState {
 
 export type ShrinkPass = (state: ShrinkState) => string | undefined;
 
-/** Phase lengths are searched to this precision (ms): finer costs runs and says little. */
-const phasePrecisionMs = 100;
+/** Phase lengths are cut in steps of this (ms): finer costs runs and says little. */
+const phaseStepMs = 100;
 
 /** Pins `workload.opsMax` to what the run did, so that halving it means something. */
 export const pinOps: ShrinkPass = (state) => {
@@ -56,22 +56,37 @@ export const minimizeFaults: ShrinkPass = (state) => {
   return after < before ? `faults ${before} -> ${after}` : undefined;
 };
 
+/** Fewer operations at a proportionally lower rate, so the ones left still span the faults. */
+export const thinWorkload: ShrinkPass = (state) => {
+  const before = state.best.workload;
+  const step = ladderDown(
+    state,
+    'workload.opsMax',
+    (s) => s.workload.opsMax,
+    (s, n) => withWorkload(s, { opsMax: n, ratePerClient: rateFor(s, n) }),
+    fractionsOf,
+  );
+  return step ? `${step}, workload.ratePerClient ${before.ratePerClient} -> ${state.best.workload.ratePerClient}` : undefined;
+};
+
+/** Fewer operations at the same rate: the workload ends sooner. */
 export const shrinkOps: ShrinkPass = (state) =>
-  searchDown(state, 'workload.opsMax', (s) => s.workload.opsMax, (s, n) => withWorkload(s, { opsMax: n }), 1, 1);
+  ladderDown(state, 'workload.opsMax', (s) => s.workload.opsMax, (s, n) => withWorkload(s, { opsMax: n }), fractionsOf);
 
 export const shrinkClients: ShrinkPass = (state) =>
-  searchDown(state, 'workload.clients', (s) => s.workload.clients, (s, n) => withWorkload(s, { clients: n }), 1, 1);
+  ladderDown(state, 'workload.clients', (s) => s.workload.clients, (s, n) => withWorkload(s, { clients: n }), (n) => [1, ...fractionsOf(n)]);
 
 export const shrinkRate: ShrinkPass = (state) =>
-  searchDown(state, 'workload.ratePerClient', (s) => Math.ceil(s.workload.ratePerClient), (s, n) => withWorkload(s, { ratePerClient: n }), 1, 1);
+  ladderDown(state, 'workload.ratePerClient', (s) => Math.ceil(s.workload.ratePerClient), (s, n) => withWorkload(s, { ratePerClient: n }), (n) => [1, ...fractionsOf(n)]);
 
 export const shrinkKeys: ShrinkPass = (state) =>
-  searchDown(state, 'workload.keys', (s) => s.workload.keys, (s, n) => withWorkload(s, { keys: n }), 1, 1);
+  ladderDown(state, 'workload.keys', (s) => s.workload.keys, (s, n) => withWorkload(s, { keys: n }), (n) => [1, ...fractionsOf(n)]);
 
 export const shrinkPhases: ShrinkPass = (state) => {
   const before = durationMs(state.best);
   for (const phase of ['faultsMs', 'healMs', 'livenessMs'] as const) {
-    searchDown(state, phase, (s) => Math.ceil(s.phases[phase]), (s, n) => withPhases(s, { [phase]: n }), 0, phasePrecisionMs);
+    const rungs = (ms: number) => [0, ...fractionsOf(ms).map((v) => Math.round(v / phaseStepMs) * phaseStepMs)];
+    ladderDown(state, phase, (s) => Math.ceil(s.phases[phase]), (s, ms) => withPhases(s, { [phase]: ms }), rungs, 0);
   }
   const after = durationMs(state.best);
   return after < before ? `duration ${before / 1000} s -> ${after / 1000} s (faults ${state.best.phases.faultsMs} ms, heal ${state.best.phases.healMs} ms, liveness ${state.best.phases.livenessMs} ms)` : undefined;
@@ -87,27 +102,41 @@ export const shrinkNodes: ShrinkPass = (state) => {
   return undefined;
 };
 
+/** Smaller values tried for a count of n, smallest first: a failure that survives a big cut saves runs. */
+const ladderFractions = [1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 3 / 4];
+
+function fractionsOf(n: number): number[] {
+  return ladderFractions.map((f) => Math.floor(n * f));
+}
+
+function rateFor(s: Scenario, opsMax: number): number {
+  const before = s.workload.opsMax ?? opsMax;
+  const rate = before > 0 ? (s.workload.ratePerClient * opsMax) / before : s.workload.ratePerClient;
+  return Math.max(0.01, Math.round(rate * 100) / 100);
+}
+
 /**
- * Binary search for the smallest value in [lowest, current] that still fails, assuming (loosely) that
- * failing is monotone in it. Stops within `precision` of the boundary, or when the budget is spent.
+ * Walks a value down a ladder: tries the candidate values below the current one, smallest first, and
+ * keeps the first that still fails; repeats from there until no rung fails or the budget is spent.
+ * Failing is far from monotone in any one knob (a change reshuffles the whole run), so several rungs
+ * beat a binary search that trusts each answer.
  */
-function searchDown(
+function ladderDown(
   state: ShrinkState,
   label: string,
   get: (s: Scenario) => number | undefined,
   set: (s: Scenario, value: number) => Scenario,
-  lowest: number,
-  precision: number,
+  candidates: (current: number) => number[],
+  lowest = 1,
 ): string | undefined {
   const start = get(state.best);
-  if (start === undefined || start <= lowest) return undefined;
-  let high = start;
-  let low = lowest;
-  while (high - low >= precision && high > lowest && !state.exhausted) {
-    const mid = Math.floor((low + high) / 2);
-    if (mid >= high) break;
-    if (state.attempt(set(state.best, mid))) high = mid;
-    else low = mid + 1;
+  if (start === undefined) return undefined;
+  let current = start;
+  while (!state.exhausted) {
+    const rungs = [...new Set(candidates(current))].filter((v) => v >= lowest && v < current).sort((a, b) => a - b);
+    const kept = rungs.find((v) => state.attempt(set(state.best, v)));
+    if (kept === undefined) break;
+    current = kept;
   }
-  return high < start ? `${label} ${start} -> ${high}` : undefined;
+  return current < start ? `${label} ${start} -> ${current}` : undefined;
 }

@@ -16,6 +16,7 @@ import {
   shrinkOps,
   shrinkPhases,
   shrinkRate,
+  thinWorkload,
 } from './shrink-passes.ts';
 import { ShrinkTester } from './tester.ts';
 import { simulatorTrial, type Trial, type TrialRunner } from './trial.ts';
@@ -24,7 +25,7 @@ export const shrinkRunsMaxDefault = 200;
 /** Rounds over all passes; later rounds rarely find much once a round found nothing. */
 const roundsMax = 4;
 /** Reductions in the order a round tries them: cheap, big wins first (fewer ops make every later run faster). */
-const roundPasses: readonly ShrinkPass[] = [shrinkOps, minimizeFaults, shrinkClients, shrinkPhases, shrinkNodes, shrinkRate, shrinkKeys];
+const roundPasses: readonly ShrinkPass[] = [thinWorkload, shrinkOps, minimizeFaults, shrinkClients, shrinkPhases, shrinkNodes, shrinkRate, shrinkKeys];
 
 export interface ShrinkOptions {
   /** Bug-zoo bugs to switch on; the shrunk scenario lists them in `bugs` so it reproduces alone. */
