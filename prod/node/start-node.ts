@@ -24,6 +24,7 @@ import type { KvNodeHostParts } from './kv-node-host.ts';
 import { handOffLeadership } from './leader-handoff.ts';
 import { MemberDirectory } from './member-directory.ts';
 import { MemberSync } from './member-sync.ts';
+import { registerNodeMetrics } from './node-metrics.ts';
 import { AutoPromoter, NodeMembership } from './membership.ts';
 import type { NodeHost } from './node-host.ts';
 import { PeerStatusPoller } from './peer-status-poller.ts';
@@ -76,7 +77,9 @@ export async function startNode(config: ProdNodeConfig, log: JsonLog, options: S
     closers.push({ name: 'host', close: () => host.stop() });
     if (fatalError) throw fatalError;
     const services = startServices(config, log, host, parts, closers);
-    const servers = await startServers(config, host, services, closers);
+    const registry = new MetricsRegistry();
+    registerNodeMetrics(registry, host, parts.network);
+    const servers = await startServers(config, host, services, registry, closers);
     const addresses = { resp: servers.resp.address, http: servers.http.address, raft: formatHostPort(config.listen.raft) };
     log.info('node.ready', { clusterId: config.clusterId, dataDir: config.dataDir, ...addresses, join: config.join });
     let stopping: Promise<void> | null = null;
@@ -157,8 +160,7 @@ interface Servers {
   readonly http: { readonly address: string; close(): Promise<void> };
 }
 
-async function startServers(config: ProdNodeConfig, host: NodeHost, services: NodeServices, closers: Closer[]): Promise<Servers> {
-  const registry = new MetricsRegistry();
+async function startServers(config: ProdNodeConfig, host: NodeHost, services: NodeServices, registry: MetricsRegistry, closers: Closer[]): Promise<Servers> {
   const metrics = requestMetrics(registry);
   const { limits } = config;
   const resp = await listenOrExplain('RESP', config.listen.resp, () =>

@@ -51,6 +51,10 @@ describe('production node shell', () => {
     expect((await fetch(httpUrl(config, '/v1/kv/a'), { method: 'PUT', body: 'va' })).status).toBe(204);
     expect(await (await fetch(httpUrl(config, '/v1/kv/a'))).text()).toBe('va');
     expect(await respRoundTrip(config, 'PING\r\n')).toBe('+PONG\r\n');
+    const metrics = await (await fetch(httpUrl(config, '/metrics'))).text();
+    expect(metrics).toContain('kvlab_raft_term{group="1"} 3');
+    expect(metrics).toContain('kvlab_raft_members{group="1",kind="voter"} 2');
+    expect(metrics).toMatch(/kvlab_requests_total\{protocol="http",command="[^"]+",outcome="ok"\} \d/);
   });
 
   it('a second node on the same data directory refuses, naming the holder', async () => {
