@@ -1,0 +1,91 @@
+// `kvlab shrink SCENARIO.json --seed N [--out FILE] [--bug NAME]... [--check NAME]... [--runs-max N]`:
+// writes a smaller scenario that still fails the same check(s) with the same seed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KvlabError } from '../../core/types.ts';
+import { validateBugNames } from '../../sim/bugs/registry.ts';
+import { loadScenario } from '../../sim/scenario/load.ts';
+import type { Scenario } from '../../sim/scenario/schema.ts';
+import { shrink, shrinkRunsMaxDefault } from '../../sim/shrink/shrink.ts';
+import { formatShrinkSummary } from '../../sim/shrink/shrink-summary.ts';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
+import { parseSeed } from './run.ts';
+
+const usage = 'usage: kvlab shrink SCENARIO.json --seed N [--out FILE] [--bug NAME]... [--check NAME]... [--runs-max N]';
+const checkNames = ['linearizability', 'raft-invariants', 'durability', 'liveness', 'exception'];
+
+export interface ShrinkIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: ShrinkIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+interface ShrinkArgs {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly outPath: string;
+  readonly bugs: string[];
+  readonly checks: string[] | undefined;
+  readonly runsMax: number;
+}
+
+export async function shrinkCommand(argv: string[], io: ShrinkIo = processIo): Promise<number> {
+  let args: ShrinkArgs;
+  try {
+    args = parseShrinkArgs(argv);
+  } catch (error) {
+    if (!(error instanceof KvlabError) && !(error instanceof TypeError)) throw error;
+    io.err(`kvlab shrink: ${error.message}\n${usage}\n`);
+    return EXIT_INVALID;
+  }
+  const result = shrink(args.scenario, args.seed, {
+    bugs: args.bugs,
+    checks: args.checks,
+    runsMax: args.runsMax,
+    onStep: (step, runs) => io.err(`shrink: ${step} (after ${runs} runs)\n`),
+  });
+  if (result.kind === 'not-failing') {
+    const failing = [...result.trial.failing];
+    const why = failing.length === 0 ? 'every check passed' : `it failed ${failing.join(', ')}, not ${result.checks.join(', ')}`;
+    io.out(`kvlab shrink: scenario ${result.original.name} with seed ${result.seed} did not fail (${why}); nothing to shrink\n`);
+    return EXIT_FAILED;
+  }
+  mkdirSync(dirname(args.outPath), { recursive: true });
+  writeFileSync(args.outPath, `${JSON.stringify(result.shrunk, null, 2)}\n`);
+  io.out(formatShrinkSummary(result, args.outPath));
+  return EXIT_OK;
+}
+
+function parseShrinkArgs(argv: string[]): ShrinkArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      bug: { type: 'string', multiple: true },
+      check: { type: 'string', multiple: true },
+      'runs-max': { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}`);
+  const bugs = values.bug ?? [];
+  validateBugNames(bugs);
+  for (const check of values.check ?? []) {
+    if (!checkNames.includes(check)) throw new KvlabError('usage', `--check: found ${JSON.stringify(check)}; allowed: ${checkNames.join(' | ')}`);
+  }
+  const scenario = loadScenario(positionals[0]);
+  validateBugNames(scenario.bugs, `${positionals[0]}: bugs`);
+  if (values.seed === undefined && scenario.seed === undefined) throw new KvlabError('usage', '--seed N is required (the scenario names no seed)');
+  const seed = values.seed === undefined ? (scenario.seed as number) : parseSeed(values.seed);
+  const runsMax = values['runs-max'] === undefined ? shrinkRunsMaxDefault : parseRunsMax(values['runs-max']);
+  return { scenario, seed, outPath: values.out ?? join('runs', `${scenario.name}-shrunk-${seed}.json`), bugs, checks: values.check, runsMax };
+}
+
+function parseRunsMax(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || !Number.isSafeInteger(n)) throw new KvlabError('usage', `--runs-max: found ${JSON.stringify(text)}; expected an integer >= 1`);
+  return n;
+}
