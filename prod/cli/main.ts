@@ -6,7 +6,13 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'one simulated run of a scenario', load: async () => (await import('./run.ts')).runCommand },
+  sweep: { summary: 'many seeds of a scenario in parallel', load: async () => (await import('./sweep.ts')).sweepCommand },
+  shrink: { summary: 'a smaller scenario that fails the same check', load: async () => (await import('./shrink.ts')).shrinkCommand },
   check: { summary: 'linearizability verdict for a history file', load: async () => (await import('./check.ts')).checkCommand },
+  bugs: { summary: 'the bug zoo: deliberate bugs the simulator can switch on', load: async () => (await import('./bugs.ts')).bugsCommand },
+  viz: { summary: 'the browser timeline of a simulated run', load: async () => (await import('./viz.ts')).vizCommand },
+  node: { summary: 'one production node in the foreground', load: async () => (await import('./node.ts')).nodeCommand },
+  cluster: { summary: 'a local production cluster: init, up, down, status', load: async () => (await import('./cluster.ts')).clusterCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

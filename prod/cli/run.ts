@@ -10,6 +10,7 @@ import { reproCommand, type RunResult } from '../../sim/run/run-types.ts';
 import { formatSummary } from '../../sim/run/summary.ts';
 import { loadDefaultScenario, loadScenario } from '../../sim/scenario/load.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
+import { writeTimelineHtml } from '../../viz/server/export-html.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]...';
@@ -65,4 +66,9 @@ function prepareDir(dir: string): string {
 async function writeArtifacts(dir: string, result: RunResult): Promise<void> {
   writeFileSync(join(dir, 'history.jsonl'), result.historyText);
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(result.report, null, 2)}\n`);
+  try {
+    await writeTimelineHtml(dir);
+  } catch (error) {
+    process.stderr.write(`kvlab run: could not write timeline.html: ${(error as Error).message}\n`);
+  }
 }

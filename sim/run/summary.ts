@@ -16,7 +16,7 @@ export function formatSummary(result: RunResult, outDir: string): string {
     '  checks',
     ...report.checks.map((c) => `    ${mark[c.verdict]}  ${c.name.padEnd(16)} ${c.detail}`),
     `  verdict    ${report.verdict.toUpperCase()}${report.expect === 'violation' ? ' (this scenario expects a violation)' : ''}`,
-    `  artifacts  ${outDir}/{trace.jsonl,history.jsonl,report.json}`,
+    `  artifacts  ${outDir}/{trace.jsonl,history.jsonl,report.json,timeline.html}`,
   ];
   return `${lines.join('\n')}\n`;
 }
