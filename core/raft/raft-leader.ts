@@ -134,6 +134,9 @@ function handleHeartbeatResp(r: Raft, m: Message, pr: Progress): void {
   pr.recentActive = true;
   pr.msgAppFlowPaused = false;
   if (m.leaderTick !== undefined && m.leaderTick > pr.leaseAckTick) pr.leaseAckTick = m.leaderTick;
+  // The follower is alive but the window stayed full: appends were lost. One more append reveals the
+  // gap (the follower rejects it) and sends us back to probing.
+  if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
   if (pr.match < r.log.lastIndex()) sendAppend(r, m.from);
   if (m.context !== undefined && m.context.length > 0) handleReadAcks(r, m.from, m.context);
 }

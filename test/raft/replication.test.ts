@@ -82,6 +82,17 @@ describe('flow control', () => {
     expect(net.node(3).appliedData()).toHaveLength(5);
   });
 
+  it('recovers a replicating follower whose whole window of appends was lost', () => {
+    const net = replicating({ config: { maxMsgBytes: 1, inflightMsgsMax: 2 } });
+    net.dropIf = (m) => m.type === 'app' && m.to === 3;
+    for (let i = 0; i < 5; i++) net.propose(1, `e${i}`);
+    net.stabilize();
+    expect(net.node(1).status().progress!.find((p) => p.id === 3)).toMatchObject({ state: 'replicate', paused: true });
+    net.heal();
+    net.run(3); // heartbeat answers free a slot; the gap is rejected; probing repairs the log
+    expect(net.node(3).appliedData()).toHaveLength(6);
+  });
+
   it('reportUnreachable moves a replicating follower back to probe', () => {
     const net = replicating();
     net.node(1).raw.reportUnreachable(nodeId(2));

@@ -36,6 +36,17 @@ describe('inflights', () => {
     expect(w.full()).toBe(false);
   });
 
+  it('freeFirstOne frees the oldest message', () => {
+    const w = new Inflights(2, 0);
+    w.add(3, 1);
+    w.add(5, 1);
+    w.freeFirstOne();
+    expect(w.count).toBe(1);
+    expect(w.full()).toBe(false);
+    w.freeLE(4);
+    expect(w.count).toBe(1); // 5 is still out
+  });
+
   it('ignores acknowledgements below the window', () => {
     const w = new Inflights(4, 0);
     w.add(5, 1);

@@ -48,6 +48,11 @@ export class Inflights {
     this.start = this.count === 0 ? 0 : i;
   }
 
+  /** Frees the oldest message: a heartbeat answer proved the follower alive, so probe with one more. */
+  freeFirstOne(): void {
+    if (this.count > 0) this.freeLE(this.indexes[this.start]);
+  }
+
   full(): boolean {
     return this.count >= this.countMax || (this.bytesMax > 0 && this.bytes >= this.bytesMax);
   }
