@@ -35,7 +35,8 @@ export function resolveHttpLimits(overrides: Partial<HttpLimits> = {}): HttpLimi
     }
   }
   if (limits.headersTimeoutMs > limits.requestReceiveTimeoutMs) {
-    throw new KvlabError('invalidConfig', `http limit headersTimeoutMs (${limits.headersTimeoutMs}) exceeds requestReceiveTimeoutMs (${limits.requestReceiveTimeoutMs})`);
+    const { headersTimeoutMs: headers, requestReceiveTimeoutMs: request } = limits;
+    throw new KvlabError('invalidConfig', `http limit headersTimeoutMs (${headers}) exceeds requestReceiveTimeoutMs (${request})`);
   }
   return limits;
 }

@@ -1,14 +1,15 @@
 // The HTTP API server on node:http (CONTRACTS.md "HTTP API"): routes requests to the KV, cluster,
 // membership and metrics handlers, answers JSON errors, keeps connections alive, and survives any
 // malformed request (the node's parser rejects bad HTTP; our handlers reject bad input with 4xx).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { KvClientApi } from '../../core/node/client-api.ts';
 import { MetricsRegistry } from '../metrics/registry.ts';
 import { requestMetrics, type RequestMetrics, type RequestOutcome } from '../metrics/request-metrics.ts';
 import { readBody } from './body.ts';
 import { kvPromises, type KvPromises } from './kv-promises.ts';
 import { resolveHttpLimits, type HttpLimits } from './limits.ts';
+import { listen } from './listen.ts';
 import type { ClusterStatusSource, MembershipAdmin } from './node-services.ts';
 import { errorAnswer, send, type HttpAnswer } from './respond.ts';
 import { route } from './router.ts';
@@ -61,9 +62,8 @@ function outcomeOf(status: number): RequestOutcome {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const limits = resolveHttpLimits(options.limits);
-  const ownRegistry = options.registry === undefined;
   const registry = options.registry ?? new MetricsRegistry();
-  const metrics = options.metrics ?? (ownRegistry ? requestMetrics(registry) : undefined);
+  const metrics = options.metrics ?? (options.registry === undefined ? requestMetrics(registry) : undefined);
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
   const services: HttpServices = {
     kv: kvPromises(options.api, { requestTimeoutMs, guardMs: CALLBACK_GUARD_MS }),
@@ -74,10 +74,39 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     registry,
     membershipTimeoutMs: requestTimeoutMs + CALLBACK_GUARD_MS,
   };
-  const monotonicMs = options.monotonicMs ?? (() => performance.now());
   const onInternalError = options.onInternalError ?? reportInternalError;
-  const sockets = new Set<Socket>();
+  const handler = requestHandler(services, metrics, options.monotonicMs ?? (() => performance.now()), onInternalError);
+  const server = createServer(
+    {
+      keepAlive: true,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestReceiveTimeoutMs,
+      // Node checks those two timeouts on this period (default 30 s): check often enough to honour them.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    handler,
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  const sockets = trackConnections(server, limits, metrics);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+  const bound = await listen(server, options.host, options.port);
+  server.on('error', (error) => onInternalError(error, 'listener'));
+  return {
+    ...bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
 
+function requestHandler(
+  services: HttpServices,
+  metrics: RequestMetrics | undefined,
+  monotonicMs: () => number,
+  onInternalError: (error: unknown, route: string) => void,
+): (request: IncomingMessage, response: ServerResponse) => void {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const startedMs = monotonicMs();
     const { name, run } = route(request, services);
@@ -90,27 +119,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     // A body the handler did not read (an error answered first) is drained to keep the connection;
     // one too large to drain (413) cannot be skipped, so that connection closes after the answer.
-    const closeAfter = !request.complete && (answer.status === 413 || !(await drainBody(request, limits.bodyBytesMax)));
+    const bodyBytesMax = services.limits.bodyBytesMax;
+    const closeAfter = !request.complete && (answer.status === 413 || !(await drainBody(request, bodyBytesMax)));
     send(response, answer, closeAfter);
     metrics?.observe('http', name, outcomeOf(answer.status), (monotonicMs() - startedMs) / 1000);
   };
-
   // Node emits pipelined requests of one connection without waiting for earlier responses; chaining
   // them per socket runs each after the previous one, so a GET pipelined after a PUT sees the PUT.
   const previousOnSocket = new WeakMap<Socket, Promise<void>>();
-  const server = createServer({
-    keepAlive: true,
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestReceiveTimeoutMs,
-    // Node checks those two timeouts on this period (default 30 s): check often enough to honour them.
-    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
-  }, (request, response) => {
+  return (request, response) => {
     const socket = request.socket;
     const previous = previousOnSocket.get(socket) ?? Promise.resolve();
     const current = previous.then(() => handle(request, response)).catch((error) => onInternalError(error, 'send'));
     previousOnSocket.set(socket, current);
-  });
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  };
+}
+
+/** Counts open connections and refuses those beyond connectionsMax with a 503. */
+function trackConnections(server: Server, limits: HttpLimits, metrics: RequestMetrics | undefined): Set<Socket> {
+  const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     if (sockets.size >= limits.connectionsMax) {
       metrics?.connectionRejected('http');
@@ -124,26 +151,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       metrics?.connectionClosed('http');
     });
   });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (error) => onInternalError(error, 'listener'));
-  const bound = server.address() as AddressInfo;
-  return {
-    address: `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`,
-    port: bound.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return sockets;
 }
 
 async function drainBody(request: IncomingMessage, bodyBytesMax: number): Promise<boolean> {

@@ -61,7 +61,10 @@ function hello(call: CommandCall): RespReply {
     }
   }
   if (!connection.authenticated) {
-    return errorReply('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    return errorReply(
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> ' +
+        'option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
   }
   if (name !== undefined) connection.name = name === '' ? null : name;
   return array([

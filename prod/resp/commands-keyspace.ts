@@ -79,7 +79,8 @@ function scan(call: CommandCall): RespReply | Promise<RespReply> {
   if (!('count' in options)) return options;
   const cursor = call.server.scanCursors.fromClient(clientCursor);
   if (cursor === undefined) return invalidCursor;
-  const read = { op: 'scan', cursor, count: options.count, ...(options.match !== undefined ? { match: options.match } : {}) } as const;
+  const match = options.match !== undefined ? { match: options.match } : {};
+  const read = { op: 'scan', cursor, count: options.count, ...match } as const;
   // Every kvlab value is a string: TYPE string filters nothing, any other TYPE matches no key.
   const keepKeys = options.type === undefined || options.type === 'string';
   return runRead(call, read, (result) => {
@@ -103,7 +104,7 @@ export const keyspaceCommands: readonly CommandSpec[] = [
   spec('persist', 2, 'write fast', ONE_KEY, doc('Removes the expiration time of a key.', '2.2.0'), (call) =>
     runWrite(call, { op: 'persist', key: call.args[1] }, asInteger('persist')),
   ),
-  spec('scan', -2, 'readonly', NO_KEYS, doc('Iterates over the key names in the database.', '2.8.0', 'O(1) for every call. O(N) for a complete iteration.'), scan),
+  spec('scan', -2, 'readonly', NO_KEYS, doc('Iterates over the key names in the database.', '2.8.0', 'O(1) for every call.'), scan),
   spec('dbsize', 1, 'readonly fast', NO_KEYS, doc('Returns the number of keys in the database.', '1.0.0'), (call) =>
     runRead(call, { op: 'dbsize' }, asInteger('dbsize')),
   ),

@@ -44,7 +44,8 @@ function readToken(line: string, start: number): { text: string; end: number } |
       else text += ch;
       at += 1;
     } else if (quote === 'double') {
-      if (ch === '\\' && at + 3 < line.length && line[at + 1] === 'x' && HEX_DIGIT.test(line[at + 2]) && HEX_DIGIT.test(line[at + 3])) {
+      const hexEscape = ch === '\\' && line[at + 1] === 'x' && HEX_DIGIT.test(line[at + 2] ?? '') && HEX_DIGIT.test(line[at + 3] ?? '');
+      if (hexEscape) {
         text += String.fromCharCode(parseInt(line.slice(at + 2, at + 4), 16));
         at += 4;
       } else if (ch === '\\' && at + 1 < line.length) {

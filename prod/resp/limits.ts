@@ -66,7 +66,8 @@ export function resolveRespLimits(overrides: Partial<RespLimits> = {}): RespLimi
     throw new KvlabError('invalidConfig', `resp limit keyBytesMax (${limits.keyBytesMax}) exceeds bulkBytesMax (${limits.bulkBytesMax})`);
   }
   if (limits.outputBytesSoftMax > limits.outputBytesHardMax) {
-    throw new KvlabError('invalidConfig', `resp limit outputBytesSoftMax (${limits.outputBytesSoftMax}) exceeds outputBytesHardMax (${limits.outputBytesHardMax})`);
+    const { outputBytesSoftMax: soft, outputBytesHardMax: hard } = limits;
+    throw new KvlabError('invalidConfig', `resp limit outputBytesSoftMax (${soft}) exceeds outputBytesHardMax (${hard})`);
   }
   return limits;
 }

@@ -1,8 +1,9 @@
 // The RESP2 server on node:net: accepts connections up to connectionsMax and hands each to a
 // RespConnection that speaks to the node's KvClientApi.
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { Consistency, KvClientApi } from '../../core/node/client-api.ts';
 import { kvPromises } from '../http/kv-promises.ts';
+import { listen } from '../http/listen.ts';
 import type { ClusterStatusSource } from '../http/node-services.ts';
 import { noRequestMetrics, type RequestMetrics } from '../metrics/request-metrics.ts';
 import { defaultCommandTable } from './command-table.ts';
@@ -88,20 +89,12 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(options.port, options.host, () => {
-      listener.off('error', reject);
-      resolve();
-    });
-  });
-  listener.on('error', (error) => reportInternalError(error, 'listener'));
-  const bound = listener.address() as AddressInfo;
+  const bound = await listen(listener, options.host, options.port);
+  listener.on('error', (error) => services.onInternalError(error, 'listener'));
   boundPort = bound.port;
 
   return {
-    address: `${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}`,
-    port: bound.port,
+    ...bound,
     close: () =>
       new Promise<void>((resolve) => {
         listener.close(() => resolve());

@@ -10,9 +10,14 @@ import { decodeReply, multibulk, RawClient } from './resp-harness.ts';
 const SEED = 'resp-fuzz-1';
 const CONNECTIONS = 64;
 const FRAMES_PER_CONNECTION = 100;
-const PARALLEL = 8;
-/** How long each connection may take to answer before we move on (a frame may wait for bytes forever). */
-const SETTLE_MS = 60;
+const PARALLEL = 32;
+/**
+ * A mutated frame may leave the server waiting for bytes that never come; its idle timeout then closes
+ * the connection. So every connection ends by the server closing it, and the test waits for that
+ * instead of guessing how long answering takes.
+ */
+const IDLE_TIMEOUT_MS = 300;
+const CLOSE_WAIT_MS_MAX = 30_000;
 
 type Random = () => number;
 const pick = <T,>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
@@ -94,7 +99,15 @@ describe('RESP fuzz', () => {
       host: '127.0.0.1',
       port: 0,
       api,
-      limits: { bulkBytesMax: 4096, keyBytesMax: 1024, argsMax: 64, inlineBytesMax: 1024, pipelineDepthMax: 8, commandBytesMax: 16_384 },
+      limits: {
+        bulkBytesMax: 4096,
+        keyBytesMax: 1024,
+        argsMax: 64,
+        inlineBytesMax: 1024,
+        pipelineDepthMax: 8,
+        commandBytesMax: 16_384,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
+      },
       onInternalError: (error, command) => internalErrors.push(`${command}: ${String(error)}`),
     });
   });
@@ -119,8 +132,9 @@ describe('RESP fuzz', () => {
             client.send(wire.slice(from, point));
             from = point;
           }
-          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+          const closed = await client.waitClosed(CLOSE_WAIT_MS_MAX);
           client.close();
+          if (!closed) throw new Error(`seed ${SEED} connection ${start + i}: the server never closed it`);
           try {
             return checkWellFormed(client.rawBuffered());
           } catch (error) {
