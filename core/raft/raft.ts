@@ -86,6 +86,7 @@ export class Raft {
       assert(this.cfg.applied <= this.log.committed, () => `config.applied ${this.cfg.applied} beyond commit ${this.log.committed}`);
       this.log.appliedTo(this.cfg.applied);
     }
+    this.commitTraced = this.log.committed;
     this.reset(this.term);
   }
 
