@@ -7,7 +7,7 @@
 // only valid where it was written: a stale copy at another offset, bytes of another segment, or a
 // WAL record embedded in an entry's payload never pass for a record when recovery scans for them.
 import { crc32c } from './crc32c.ts';
-import { FixedWriter } from './binary.ts';
+import { FixedWriter, readU32, writeU32 } from './binary.ts';
 
 export const recordHeaderBytes = 9;
 
@@ -34,8 +34,16 @@ export type DecodedRecord =
   | { readonly ok: false; readonly reason: string };
 
 export function encodeRecord(type: RecordTypeCode, payload: Uint8Array, site: RecordSite): Uint8Array {
-  const record = new FixedWriter(recordHeaderBytes + payload.length).u32(payload.length).u32(0).u8(type).raw(payload).done();
-  new DataView(record.buffer).setUint32(4, recordCrc(record, 0, record.length, site), true);
+  const record = new Uint8Array(recordHeaderBytes + payload.length);
+  record.set(payload, recordHeaderBytes);
+  return frameRecord(record, type, site);
+}
+
+/** Fills in the header of `record`, whose payload is already at recordHeaderBytes onwards. */
+export function frameRecord(record: Uint8Array, type: RecordTypeCode, site: RecordSite): Uint8Array {
+  writeU32(record, 0, record.length - recordHeaderBytes);
+  record[8] = type;
+  writeU32(record, 4, recordCrc(record, 0, record.length, site));
   return record;
 }
 
@@ -43,10 +51,9 @@ export function encodeRecord(type: RecordTypeCode, payload: Uint8Array, site: Re
 export function decodeRecordAt(bytes: Uint8Array, offset: number, segmentSeq: number, recordBytesMax: number): DecodedRecord {
   const left = bytes.length - offset;
   if (left < recordHeaderBytes) return { ok: false, reason: `incomplete record header (${left} bytes before end of file)` };
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, recordHeaderBytes);
-  const length = view.getUint32(0, true);
-  const stored = view.getUint32(4, true);
-  const type = view.getUint8(8);
+  const length = readU32(bytes, offset);
+  const stored = readU32(bytes, offset + 4);
+  const type = bytes[offset + 8];
   if (!knownTypes.has(type)) return { ok: false, reason: `unknown record type ${type}` };
   if (length > recordBytesMax) return { ok: false, reason: `record length ${length} exceeds recordBytesMax ${recordBytesMax}` };
   const end = offset + recordHeaderBytes + length;

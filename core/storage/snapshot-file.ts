@@ -6,7 +6,7 @@
 // node ids, then u8 autoLeave. The CRC covers every byte before it, so any damage is detected.
 import type { ConfState, Snapshot } from '../raft/types.ts';
 import { logIndex, nodeId, term, type NodeId } from '../types.ts';
-import { FixedReader, FixedWriter } from './binary.ts';
+import { FixedReader, FixedWriter, readU32 } from './binary.ts';
 import { crc32c } from './crc32c.ts';
 
 const magic = [0x4b, 0x56, 0x53, 0x4e]; // "KVSN"
@@ -33,7 +33,7 @@ export function encodeSnapshotFile(snapshot: Snapshot): Uint8Array {
 export function decodeSnapshotFile(bytes: Uint8Array): Snapshot | string {
   if (bytes.length < magic.length + crcBytes) return `too short (${bytes.length} bytes)`;
   if (!magic.every((b, i) => bytes[i] === b)) return 'not a snapshot file (bad magic)';
-  const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - crcBytes, true);
+  const stored = readU32(bytes, bytes.length - crcBytes);
   if (crc32c(bytes, 0, bytes.length - crcBytes) !== stored) return 'checksum mismatch';
   const r = new FixedReader(bytes, magic.length, bytes.length - crcBytes);
   const version = r.u8();

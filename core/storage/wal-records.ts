@@ -39,31 +39,53 @@ export type WalRecord =
 /** Bytes an entry record's payload adds to the entry's data. */
 export const entryPayloadOverheadBytes = 17;
 const headerPayloadBytes = 1 + 8 * 9;
+const hardStatePayloadBytes = 24;
+const snapshotPayloadBytes = 16;
 
 const entryTypes: readonly EntryType[] = ['normal', 'confChange'];
 
-export function encodeWalRecord(record: WalRecord): { readonly type: RecordTypeCode; readonly payload: Uint8Array } {
+/** Payload size of `record` in bytes. */
+export function walPayloadBytes(record: WalRecord): number {
+  switch (record.kind) {
+    case 'header':
+      return headerPayloadBytes;
+    case 'entry':
+      return entryPayloadOverheadBytes + record.entry.data.length;
+    case 'hardState':
+      return hardStatePayloadBytes;
+    case 'snapshot':
+      return snapshotPayloadBytes;
+  }
+}
+
+/** Writes `record`'s payload through `w` (which must have walPayloadBytes(record) bytes of room). */
+export function writeWalPayload(record: WalRecord, w: FixedWriter): RecordTypeCode {
   switch (record.kind) {
     case 'header': {
       const h = record.header;
-      const w = new FixedWriter(headerPayloadBytes).u8(walFormatVersion).u53(h.seq).u53(h.firstIndex).u53(h.prevTerm).u53(h.prevSegmentBytes);
+      w.u8(walFormatVersion).u53(h.seq).u53(h.firstIndex).u53(h.prevTerm).u53(h.prevSegmentBytes);
       writeHardState(w, h.hardState);
-      return { type: RecordType.header, payload: w.u53(h.snapshot.index).u53(h.snapshot.term).done() };
+      w.u53(h.snapshot.index).u53(h.snapshot.term);
+      return RecordType.header;
     }
     case 'entry': {
       const e = record.entry;
-      const w = new FixedWriter(entryPayloadOverheadBytes + e.data.length);
       w.u53(e.term).u53(e.index).u8(entryTypes.indexOf(e.type)).raw(e.data);
-      return { type: RecordType.entry, payload: w.done() };
+      return RecordType.entry;
     }
-    case 'hardState': {
-      const w = new FixedWriter(24);
+    case 'hardState':
       writeHardState(w, record.hardState);
-      return { type: RecordType.hardState, payload: w.done() };
-    }
+      return RecordType.hardState;
     case 'snapshot':
-      return { type: RecordType.snapshot, payload: new FixedWriter(16).u53(record.snapshot.index).u53(record.snapshot.term).done() };
+      w.u53(record.snapshot.index).u53(record.snapshot.term);
+      return RecordType.snapshot;
   }
+}
+
+export function encodeWalRecord(record: WalRecord): { readonly type: RecordTypeCode; readonly payload: Uint8Array } {
+  const w = new FixedWriter(walPayloadBytes(record));
+  const type = writeWalPayload(record, w);
+  return { type, payload: w.done() };
 }
 
 /** Decodes a payload whose CRC already passed; a string names what is malformed. */

@@ -8,6 +8,7 @@
 // bad record with a valid one after it, a bad record in an earlier segment — is corruption of data
 // that may have been acknowledged, and recovery refuses to start.
 import type { Disk } from '../env/disk.ts';
+import { readU32 } from './binary.ts';
 import { StorageCorruption } from './errors.ts';
 import { decodeRecordAt, recordHeaderBytes, RecordType } from './record.ts';
 import { decodeWalRecord, type WalRecord } from './wal-records.ts';
@@ -56,13 +57,12 @@ export function scanSegment(disk: Disk, walDir: string, segment: SegmentName, is
 
 /** True if a valid record starts at any offset in [from, end). */
 export function validRecordAfter(bytes: Uint8Array, from: number, segmentSeq: number, recordBytesMax: number): boolean {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const typeMax = Math.max(...Object.values(RecordType));
   for (let p = from; p + recordHeaderBytes <= bytes.length; p++) {
     // Cheap filters first: most garbage offsets fail on the type byte or the length.
     const type = bytes[p + 8];
     if (type === 0 || type > typeMax) continue;
-    const length = view.getUint32(p, true);
+    const length = readU32(bytes, p);
     if (length > recordBytesMax || p + recordHeaderBytes + length > bytes.length) continue;
     if (decodeRecordAt(bytes, p, segmentSeq, recordBytesMax).ok) return true;
   }

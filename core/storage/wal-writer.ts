@@ -20,10 +20,11 @@ import { assert, KvlabError, logIndex, term } from '../types.ts';
 import type { DirSyncs } from './dir-syncs.ts';
 import { storageFailed } from './errors.ts';
 import type { LogShape } from './log-shape.ts';
-import { encodeRecord, recordHeaderBytes } from './record.ts';
+import { FixedWriter } from './binary.ts';
+import { frameRecord, recordHeaderBytes } from './record.ts';
 import { joinPath, segmentName, type SegmentName } from './segment-name.ts';
 import type { StorageOptions } from './storage-options.ts';
-import { encodeWalRecord, entryPayloadOverheadBytes, type SnapshotId, type WalRecord } from './wal-records.ts';
+import { walPayloadBytes, writeWalPayload, type SnapshotId, type WalRecord } from './wal-records.ts';
 
 export type SyncCallback = (error: KvlabError | null) => void;
 
@@ -214,8 +215,10 @@ export class WalWriter {
 
   private write(record: WalRecord): void {
     const active = this.active();
-    const { type, payload } = encodeWalRecord(record);
-    const bytes = encodeRecord(type, payload, { segmentSeq: active.name.seq, offset: active.bytes });
+    const payloadBytes = walPayloadBytes(record);
+    const bytes = new Uint8Array(recordHeaderBytes + payloadBytes);
+    const type = writeWalPayload(record, new FixedWriter(payloadBytes, bytes, recordHeaderBytes));
+    frameRecord(bytes, type, { segmentSeq: active.name.seq, offset: active.bytes });
     try {
       const offset = this.disk.append(this.activeFd, bytes);
       assert(offset === active.bytes, () => `WAL ${active.path}: appended at ${offset}, expected ${active.bytes}`);
@@ -340,8 +343,5 @@ export class WalWriter {
 }
 
 function encodedSize(record: WalRecord): number {
-  return recordHeaderBytes + (record.kind === 'entry' ? record.entry.data.length + entryPayloadOverheadBytes : controlPayloadBytesMax);
+  return recordHeaderBytes + walPayloadBytes(record);
 }
-
-/** Upper bound on the payload of a header, hard-state or snapshot record (for the backlog bound). */
-const controlPayloadBytesMax = 80;

@@ -63,6 +63,8 @@ export class FileInode {
   private pendingLows: FileCapture[] = [];
   /** The content at the moment the last name of this file was removed (a crash may bring it back). */
   detachedContent: Uint8Array | undefined;
+  /** Size in the page cache (kept here so that appends need no stat of the memfs file). */
+  size = 0;
 
   constructor(readonly id: InodeId) {}
 
@@ -100,6 +102,7 @@ export class FileInode {
   /** After a crash: what survived is, by definition, durable. */
   resetDurable(content: Uint8Array): void {
     this.durable.replace(content);
+    this.size = content.length;
     this.durableGen = this.captureGen;
     this.dirtyLow = Infinity;
     this.pendingLows = [];

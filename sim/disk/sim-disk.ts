@@ -105,6 +105,7 @@ export class SimDisk implements Disk {
     this.beforeWrite('append', file.path, data.length);
     this.volume.writeSync(file.memfsFd, data, 0, data.length, offset);
     file.inode.markChanged(offset);
+    file.inode.size += data.length;
     this.used += data.length;
     return offset;
   }
@@ -117,6 +118,7 @@ export class SimDisk implements Disk {
     this.beforeWrite('writeAt', file.path, growth);
     this.volume.writeSync(file.memfsFd, data, 0, data.length, offset);
     file.inode.markChanged(Math.min(offset, size));
+    file.inode.size += growth;
     this.used += growth;
   }
 
@@ -139,6 +141,7 @@ export class SimDisk implements Disk {
     this.beforeWrite('truncate', file.path, Math.max(0, length - size));
     this.volume.ftruncateSync(file.memfsFd, length);
     file.inode.markChanged(Math.min(size, length));
+    file.inode.size = length;
     this.used += length - size;
   }
 
@@ -278,7 +281,7 @@ export class SimDisk implements Disk {
     if (inode.kind === 'dir') throw new DiskError('EISDIR', p, 'is a directory');
     const memfsFd = this.volume.openSync(memfsPath(p), 'r+');
     try {
-      const size = this.volume.fstatSync(memfsFd).size as number;
+      const size = inode.size;
       if (size === 0) return;
       const at = offset ?? this.streams.corruptFile.int(0, size - 1);
       assert(Number.isSafeInteger(at) && at >= 0 && at < size, () => `corruptFile: offset ${at} is outside ${p} (${size} bytes)`);
@@ -397,7 +400,7 @@ export class SimDisk implements Disk {
   }
 
   private sizeOf(file: OpenFile): number {
-    return this.volume.fstatSync(file.memfsFd).size as number;
+    return file.inode.size;
   }
 
   private readRange(memfsFd: number, offset: number, length: number): Uint8Array {
