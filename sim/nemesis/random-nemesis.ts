@@ -26,6 +26,10 @@ export function sampleFault(kind: NemesisKindName, at: number, durationMs: numbe
   switch (kind) {
     case 'partition':
       return { at, fault: 'partition', groups: partitionShape(members, random), durationMs };
+    case 'isolate-leader':
+      return { at, fault: 'partition', groups: [['leader'], ['rest']], durationMs };
+    case 'ring':
+      return members.length < 5 ? undefined : { at, fault: 'partition', groups: ringShape(members, random), durationMs };
     case 'one-way':
       return random.chance(0.5)
         ? { at, fault: 'one-way', from: [node()], to: ['rest'], durationMs }
@@ -47,7 +51,9 @@ export function sampleFault(kind: NemesisKindName, at: number, durationMs: numbe
       return { at, fault: 'clog', from, to, durationMs };
     }
     case 'corrupt':
-      return { at, fault: 'corrupt', node: node(), file: 'wal', where: 'tail' };
+      // Mid-log: a node that finds it at its next restart must refuse to start (a torn-looking tail
+      // is indistinguishable from a lost unsynced write, so the nemesis does not fake one).
+      return { at, fault: 'corrupt', node: node(), file: 'wal', where: 'middle' };
     case 'membership':
       return random.chance(0.5) ? { at, fault: 'add-node', promote: true } : { at, fault: 'remove-node', node: 'random-follower' };
     case 'transfer-leader':
@@ -64,6 +70,12 @@ function partitionShape(members: readonly NodeId[], random: Random): (NodeId | '
     const cut = random.int(1, shuffled.length - 1);
     return [shuffled.slice(0, cut), shuffled.slice(cut)];
   }
+  return ringShape(members, random);
+}
+
+/** Each node reaches only its two neighbours on a shuffled ring: with 5 nodes, everyone sees a majority, no two the same. */
+function ringShape(members: readonly NodeId[], random: Random): NodeId[][] {
+  const shuffled = shuffle(members, random);
   return shuffled.map((n, i) => [n, shuffled[(i + 1) % shuffled.length]]);
 }
 

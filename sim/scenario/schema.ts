@@ -161,6 +161,8 @@ export const FaultSpec = T.Union([
 
 export const NemesisKind = T.Union([
   T.Literal('partition'),
+  T.Literal('isolate-leader'),
+  T.Literal('ring'),
   T.Literal('one-way'),
   T.Literal('bridge'),
   T.Literal('crash'),
