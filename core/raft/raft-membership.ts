@@ -49,12 +49,7 @@ export function applyConfChangeToRaft(r: Raft, cc: ConfChange): ConfState {
 export function switchToConfig(r: Raft, config: TrackerConfig): void {
   checkConfig(config);
   r.trk.setConfig(config, r.log.lastIndex());
-  r.trace('raft.conf', () => ({
-    voters: config.voters.incoming,
-    learners: config.learners,
-    votersOutgoing: config.voters.outgoing,
-    learnersNext: config.learnersNext,
-  }));
+  // raft.conf is emitted by the host, which applies the change (and knows its index).
   if (r.role !== 'leader') return;
   if (!r.trk.isVoter(r.id) && !r.bug('removedLeaderKeepsLeading')) {
     handOff(r);

@@ -175,6 +175,6 @@ export function restore(r: Raft, snapshot: Snapshot): boolean {
   r.trk.progress.clear();
   switchToConfig(r, configFromConfState(cs));
   r.traceCommit();
-  r.trace('raft.snapshot', () => ({ index: meta.index, term: meta.term, bytes: snapshot.data.length }));
+  // raft.snapshot (installed) is emitted by the host once it persisted and restored the snapshot.
   return true;
 }

@@ -172,7 +172,7 @@ export class RawNode {
       const last = rd.committedEntries[rd.committedEntries.length - 1];
       r.log.appliedTo(last.index);
       r.uncommittedBytes = Math.max(0, r.uncommittedBytes - payloadBytes(rd.committedEntries));
-      r.trace('raft.apply', () => ({ index: last.index }));
+      // raft.apply is the host's to emit: it is the one that applies.
     }
     r.onAdvance();
     assert(r.log.applied <= r.log.committed && r.log.committed <= r.log.lastIndex(), () => `applied ${r.log.applied} <= committed ${r.log.committed} <= last ${r.log.lastIndex()} does not hold`);

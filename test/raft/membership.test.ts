@@ -100,7 +100,7 @@ describe('joint consensus', () => {
     elect(net, 1);
     change(net, 1, { changes: [addVoter(4), remove(3)] });
     net.run(3);
-    const confs = net.eventsOf('raft.conf', 1).map((e) => [e.fields.voters, e.fields.votersOutgoing]);
+    const confs = net.node(1).confHistory.map((c) => [c.voters, c.votersOutgoing]);
     expect(confs).toEqual([
       [
         [1, 2, 4],

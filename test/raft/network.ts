@@ -27,6 +27,8 @@ export class TestNode {
   readonly applied: Entry[] = [];
   readonly snapshotsApplied: Snapshot[] = [];
   readonly readStates: ReadState[] = [];
+  /** Each configuration the host applied, in order. */
+  readonly confHistory: ConfState[] = [];
   lastApplied = 0;
   confState: ConfState | undefined;
   down = false;
@@ -138,6 +140,7 @@ export class RaftNetwork {
       if (e.type === 'confChange') {
         n.confState = n.raw.applyConfChange(decodeConfChange(e.data));
         n.storage.setConfState(n.confState);
+        n.confHistory.push(n.confState);
       }
       n.applied.push(e);
       n.lastApplied = e.index;
