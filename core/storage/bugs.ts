@@ -6,15 +6,15 @@ export type StorageBugName = 'unsyncedWalTrusted';
 
 export interface StorageBugs {
   /**
-   * Recovery trusts the page cache: after a restart the WAL treats everything it read as durable. It
-   * skips the startup fsync of the recovered segment and directories, and a sync() with nothing new
-   * appended returns at once. After a graceful stop or a killed process (no power loss) the page
-   * cache still holds records that were never fsynced, so recovery reads them; the restarted node
-   * then acknowledges entries (or keeps a vote) that a later power loss erases. How it shows: a stop
-   * or kill, a restart, then a crash soon after: an entry the cluster counted as replicated on this
-   * node is gone from its log, and a committed write can be lost (the linearizability checker reports
-   * it). Correct recovery fsyncs what it read before relying on it, as PostgreSQL syncs its data
-   * directory before crash recovery (recovery_init_sync_method).
+   * The WAL trusts the page cache as if it were the disk. sync() calls back as soon as the records
+   * are written (the fsync runs in the background), and recovery treats whatever it reads as durable
+   * (no startup fsync of the recovered segment and directories; a sync() with nothing new appended
+   * returns at once). Raft then sends votes and append acknowledgements for state a power loss can
+   * still erase. How it shows: after a power loss the node has forgotten entries it acknowledged (or
+   * its vote), so a committed write is lost or two leaders share a term; and after a process restart
+   * (the page cache outlives the process) it acknowledges recovered records that were never fsynced,
+   * which the next power loss erases. It hides in tests that kill processes, since kill -9 keeps the
+   * page cache; only power loss drops it.
    */
   readonly unsyncedWalTrusted?: boolean;
 }
@@ -31,9 +31,9 @@ export const STORAGE_BUGS: readonly StorageBugInfo[] = [
   {
     name: 'unsyncedWalTrusted',
     description:
-      'after a restart the WAL trusts what it read from the page cache as durable (no startup fsync), so a node acknowledges entries that were never fsynced and a power loss soon after erases them',
+      'the WAL trusts the page cache as durable: sync() acknowledges before the fsync completes, and recovery relies on what it read without fsyncing it, so a power loss erases entries and votes the node already acknowledged',
     source:
-      'PostgreSQL documentation, recovery_init_sync_method (every file of the data directory is fsynced before crash recovery begins, since the page cache can outlive a crashed server); Raft paper Figure 2 (persistent state is on stable storage before responding)',
+      'Raft paper (Ongaro & Ousterhout, 2014), Figure 2 (persistent state is updated on stable storage before responding to RPCs); PostgreSQL documentation, recovery_init_sync_method (the data directory is fsynced before crash recovery, since the page cache can outlive a crashed server)',
   },
 ];
 

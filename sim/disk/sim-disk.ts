@@ -271,6 +271,18 @@ export class SimDisk implements Disk {
   }
 
   /**
+   * The node's process died but the machine did not (kill -9, or a graceful exit): the page cache,
+   * unsynced writes included, stays readable; open fds become invalid; completions of fsyncs still in
+   * flight never arrive (and make nothing durable). A later crash() can still lose what was not synced.
+   */
+  killProcess(): void {
+    this.epoch++;
+    for (const file of this.fds.values()) this.volume.closeSync(file.memfsFd);
+    this.fds = new Map();
+    this.sweepDetached();
+  }
+
+  /**
    * A latent sector error: flips one bit at `offset` (random if omitted) in both the page cache and
    * the durable image, so it survives crashes. A no-op on an empty file.
    */

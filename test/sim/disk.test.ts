@@ -141,6 +141,25 @@ describe('SimDisk: crash keeps what was made durable', () => {
   });
 });
 
+describe('SimDisk: a process kill is not a power loss', () => {
+  it('keeps the page cache readable, invalidates fds, drops in-flight fsyncs; a later crash still loses unsynced data', () => {
+    const rig = makeDisk(14, policy('lost', 'lost'));
+    const fd = writeDurable(rig, 'd/f', text('synced'));
+    rig.disk.append(fd, text('+unsynced'));
+    let completed = false;
+    rig.disk.fsync(fd, () => {
+      completed = true;
+    });
+    rig.disk.killProcess();
+    rig.scheduler.runAll();
+    expect(completed).toBe(false);
+    expect(codeOf(() => rig.disk.size(fd))).toBe('EBADF');
+    expect(str(rig.disk.readFile('d/f'))).toBe('synced+unsynced');
+    rig.disk.crash();
+    expect(str(rig.disk.readFile('d/f'))).toBe('synced');
+  });
+});
+
 describe('SimDisk: unsynced file data follows the policy', () => {
   it('lost: reverts to the last fsync, including unsynced truncation', () => {
     const rig = makeDisk(6, policy('lost', 'kept'));

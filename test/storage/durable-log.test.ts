@@ -103,7 +103,7 @@ describe('RaftDurableLog: group commit', () => {
 describe('RaftDurableLog: restart without power loss', () => {
   /** A graceful stop or a killed process: in-flight completions vanish, the page cache stays. */
   function processRestart(rig: ReturnType<typeof makeLogRig>, storage = {}) {
-    rig.scheduler.clear();
+    rig.disk.killProcess();
     return RaftDurableLog.open(rig.disk, dir, storage);
   }
 
@@ -132,6 +132,21 @@ describe('RaftDurableLog: restart without power loss', () => {
     expect(acked).toBe(true); // at once: nothing new was appended, and what was read is trusted
     const { state } = restart(rig);
     expect(state.entries).toEqual([]);
+  });
+
+  it('with the unsyncedWalTrusted bug a sync acknowledges before the fsync, and a power loss erases the acknowledged entries', () => {
+    const rig = makeLogRig(33, lostAll, { bugs: { unsyncedWalTrusted: true } });
+    const { log } = open(rig);
+    settle(rig, (done) => log.sync(done));
+    log.append(entries(1, 3, 1), hardState(1, 2, 0));
+    let acked = false;
+    log.sync((e) => {
+      acked = e === null;
+    });
+    expect(acked).toBe(true); // before any fsync completed
+    const { state } = restart(rig);
+    expect(state.entries).toEqual([]);
+    expect(state.hardState).toEqual(hardState(0, 0, 0));
   });
 
   it('a sync with nothing new appended costs no fsync', () => {
