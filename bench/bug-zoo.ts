@@ -1,0 +1,40 @@
+// Seeds to first failure for every bug in the zoo: sweeps each bug's library scenario with the bug
+// switched on over seeds 1..200 (stopping at the first failure) and prints a table. With --baseline N
+// it also runs seeds 1..N of each scenario with no bug, which must pass (else the scenario is noise).
+//   npx tsx bench/bug-zoo.ts [--seeds A..B] [--bug NAME]... [--workers N] [--baseline N]
+import { parseArgs } from 'node:util';
+import { BUG_REGISTRY, validateBugNames } from '../sim/bugs/registry.ts';
+import { loadScenario } from '../sim/scenario/load.ts';
+import { firstFailingSeed } from '../sim/sweep/first-failure.ts';
+import { parseSeedRange } from '../sim/sweep/seed-range.ts';
+import { sweep } from '../sim/sweep/sweep.ts';
+
+const { values } = parseArgs({
+  options: { seeds: { type: 'string', default: '1..200' }, bug: { type: 'string', multiple: true }, workers: { type: 'string' }, baseline: { type: 'string', default: '0' } },
+});
+const range = parseSeedRange(values.seeds);
+const only = values.bug ?? [];
+validateBugNames(only);
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+const baselineSeeds = Number(values.baseline);
+
+const rows: string[][] = [['bug', 'scenario', 'first failing seed', 'failing check', 'seconds', ...(baselineSeeds ? ['clean without bug'] : [])]];
+for (const bug of BUG_REGISTRY.filter((b) => only.length === 0 || only.includes(b.name))) {
+  const scenario = loadScenario(bug.scenario);
+  const { failure, seedsRun, wallMs } = await firstFailingSeed(scenario, range, { bugs: [bug.name], workers, scenarioPath: bug.scenario });
+  const row = [
+    bug.name,
+    bug.scenario,
+    failure ? String(failure.seed) : `none in ${seedsRun} seeds`,
+    failure ? failure.failedChecks.map((c) => c.name).join(', ') : '-',
+    (wallMs / 1000).toFixed(1),
+  ];
+  if (baselineSeeds) {
+    const clean = await sweep(scenario, { first: 1, last: baselineSeeds }, { workers });
+    row.push(clean.failed === 0 ? `${baselineSeeds}/${baselineSeeds} pass` : `${clean.failed} of ${baselineSeeds} FAIL: ${clean.outcomes.filter((o) => o.verdict === 'fail').map((o) => `${o.seed} ${o.failedChecks.map((c) => c.name).join('+')}`).join('; ')}`);
+  }
+  rows.push(row);
+  process.stderr.write(`${row.join('  ')}\n`);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const row of rows) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
