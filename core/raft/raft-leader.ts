@@ -5,7 +5,7 @@ import type { NodeId } from '../types.ts';
 import { payloadBytes } from './entries.ts';
 import { validateConfChangeEntry } from './raft-membership.ts';
 import { handleReadAcks, leaderReadIndex } from './raft-reads.ts';
-import { bcastHeartbeat, maybeCommit, onCommitAdvanced, sendAppend, sendAppendsWhileOpen, sendTimeoutNow, traceProgress } from './raft-replication.ts';
+import { bcastHeartbeat, maybeCommit, onCommitAdvanced, sendAppend, sendAppendIfUseful, sendAppendsWhileOpen, sendTimeoutNow, traceProgress } from './raft-replication.ts';
 import { handleSnapResp, handleSnapStatus } from './raft-snapshot.ts';
 import type { Raft } from './raft.ts';
 import type { Progress } from './tracker/progress.ts';
@@ -125,7 +125,7 @@ function handleAppResp(r: Raft, m: Message, pr: Progress): void {
   }
   traceProgress(r, m.from, pr);
   if (maybeCommit(r)) onCommitAdvanced(r);
-  else if (wasPaused) sendAppend(r, m.from); // it may have missed the latest commit index
+  else if (wasPaused) sendAppendIfUseful(r, m.from); // it may have missed the latest commit index
   sendAppendsWhileOpen(r, m.from);
   if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) sendTimeoutNow(r, m.from);
 }

@@ -21,6 +21,7 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
   const bytes = entries.length > 0 ? entriesBytes(entries) : 0;
   r.send('app', to, r.term, { index: prevIndex, logTerm: prevTerm, entries, commit: r.log.committed });
   pr.sentEntries(entries.length, bytes);
+  if (pr.sentCommit < r.log.committed) pr.sentCommit = r.log.committed;
   if (entries.length > 0) traceProgress(r, to, pr);
   return true;
 }
@@ -31,13 +32,20 @@ export function sendAppend(r: Raft, to: NodeId): void {
   sendAppendsWhileOpen(r, to);
 }
 
+/** New entries if any; an empty append only when the follower was not yet sent the commit index. */
+export function sendAppendIfUseful(r: Raft, to: NodeId): void {
+  const pr = r.trk.progress.get(to);
+  if (pr && pr.sentCommit < r.log.committed) sendAppend(r, to);
+  else sendAppendsWhileOpen(r, to);
+}
+
 /** Streams non-empty appends while the follower's window is open (bounded by the window's count). */
 export function sendAppendsWhileOpen(r: Raft, to: NodeId): void {
   for (let i = 0; i < r.cfg.inflightMsgsMax && maybeSendAppend(r, to, false); i++);
 }
 
 export function bcastAppend(r: Raft): void {
-  for (const id of r.trk.ids) if (id !== r.id) sendAppend(r, id);
+  for (const id of r.trk.ids) if (id !== r.id) sendAppendIfUseful(r, id);
 }
 
 export function bcastHeartbeat(r: Raft, context: Uint8Array | undefined): void {
@@ -47,6 +55,7 @@ export function bcastHeartbeat(r: Raft, context: Uint8Array | undefined): void {
     // Never ask a follower to commit beyond what it is known to have.
     const commit = Math.min(pr.match, r.log.committed);
     r.send('heartbeat', id, r.term, { commit, context, leaderTick: r.tickCount });
+    if (pr.sentCommit < commit) pr.sentCommit = commit;
   }
 }
 

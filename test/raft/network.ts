@@ -88,6 +88,10 @@ export class RaftNetwork {
   private readonly cut = new Set<string>();
   /** Extra drop rule for tests (return true to drop). */
   dropIf: ((m: Message) => boolean) | undefined;
+  /** Observers for interaction tests. */
+  onDeliver: ((m: Message) => void) | undefined;
+  onApply: ((node: NodeId, e: Entry) => void) | undefined;
+  onEvent: ((e: TraceEvent) => void) | undefined;
   readonly seed: number | string;
 
   constructor(readonly ids: readonly number[], readonly options: NetworkOptions = {}) {
@@ -108,7 +112,11 @@ export class RaftNetwork {
   private tracerFor(id: NodeId): Tracer {
     return {
       enabled: () => true,
-      emit: (kind, fields) => this.events.push({ node: id, kind, fields: fields ?? {} }),
+      emit: (kind, fields) => {
+        const event = { node: id, kind, fields: fields ?? {} };
+        this.events.push(event);
+        this.onEvent?.(event);
+      },
     };
   }
 
@@ -144,6 +152,7 @@ export class RaftNetwork {
       }
       n.applied.push(e);
       n.lastApplied = e.index;
+      this.onApply?.(n.id, e);
     }
     n.readStates.push(...rd.readStates);
     n.raw.advance(rd);
@@ -168,6 +177,7 @@ export class RaftNetwork {
     let delivered = 0;
     for (const m of batch) {
       if (this.dropped(m)) continue;
+      this.onDeliver?.(m);
       this.nodes.get(m.to)!.raw.step(m);
       delivered++;
     }

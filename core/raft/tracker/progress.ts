@@ -36,6 +36,8 @@ export class Progress {
   transfer: SnapshotTransfer | undefined = undefined;
   /** Lease reads: the latest leader tick at which this follower was sent a heartbeat it acknowledged. */
   leaseAckTick = -1;
+  /** The highest commit index sent to this follower (an empty append is only worth sending above it). */
+  sentCommit = 0;
 
   constructor(next: number, isLearner: boolean, inflightMsgsMax: number, inflightBytesMax: number) {
     this.next = next;
