@@ -24,6 +24,8 @@ export interface NodeConfig {
   readonly snapshotTrailingEntries: number;
   readonly snapshotChunkBytes: number;
   readonly requestTimeoutMs: number;
+  /** WAL segments rotate at this size. */
+  readonly walSegmentBytesMax: number;
   /** Client requests waiting at this node (writes + reads). */
   readonly pendingRequestsMax: number;
   /** Simulator-only bug-zoo switches (core/raft/bugs.ts, core/node/bugs.ts, ...). */
@@ -47,6 +49,7 @@ export const nodeConfigDefaults = {
   snapshotTrailingEntries: 1_000,
   snapshotChunkBytes: 1 << 20,
   requestTimeoutMs: 5_000,
+  walSegmentBytesMax: 8 << 20,
   pendingRequestsMax: 100_000,
   bugs: new Set<string>(),
 } satisfies Omit<NodeConfig, 'nodeId' | 'initialVoters'>;

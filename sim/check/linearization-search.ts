@@ -17,6 +17,8 @@ import { assert } from '../../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
 import { applyOp, ILLEGAL, neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
 
+const phased = process.env.PHASE === '1';
+
 export type SearchVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
 /** How many distinct register values to remember at the frontier, for the explanation. */
@@ -91,7 +93,7 @@ class LinearizationSearch {
       assert(entry !== this.tail, 'linearization search walked off the list with required ops left');
       if ((entry & 1) === 0) {
         const op = entry >> 1;
-        if (process.env.PHASE !== '1' || required[op] === wanted) {
+        if (!phased || required[op] === wanted) {
           const after = applyOp(problem, op, this.state);
           if (after !== ILLEGAL && this.tryLinearize(op, after)) {
             entry = next[head];
@@ -103,7 +105,7 @@ class LinearizationSearch {
         continue;
       }
       // A completion of an op not yet linearized: no required candidate is left before it.
-      if (process.env.PHASE === '1' && wanted === 1 && this.optional.listed > 0) {
+      if (phased && wanted === 1 && this.optional.listed > 0) {
         wanted = 0;
         entry = next[head];
         continue;

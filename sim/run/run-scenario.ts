@@ -33,7 +33,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     ? new TraceWriter({ meta: { scenario: scenario.name, seed: options.seed, version: traceVersion, nodes: [], durationMs: endMs }, path: options.tracePath })
     : undefined;
   const spares = scenario.faults.filter((f) => f.fault === 'add-node').length + (scenario.nemesis?.kinds.includes('membership') ? 4 : 0);
-  const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares });
+  const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares, crashPoints: options.crashPoints });
   const { world } = cluster;
   const random = world.random.child('run');
   const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0 };
@@ -76,7 +76,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     },
   };
   writer?.close?.();
-  return { scenario, report, historyText: historyLines.join(''), traceText: writer && !options.tracePath ? writer.text() : undefined };
+  return { scenario, report, historyText: historyLines.join(''), traceText: writer && !options.tracePath ? writer.text() : undefined, crashPointsHit: cluster.crashPointsHit.map((h) => h.op) };
 }
 
 /** Runs the simulation; an assertion failure inside kvlab is a bug the run reports, not a crash of the tool. */

@@ -1,5 +1,6 @@
 // The shape of one simulated run's outcome: report.json (CONTRACTS.md) plus the in-memory artifacts.
 import type { Scenario } from '../scenario/schema.ts';
+import type { CrashPoint } from './crash-points.ts';
 
 export type CheckVerdict = 'pass' | 'fail' | 'unknown' | 'skipped';
 
@@ -42,6 +43,8 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Write the trace straight to this file instead of memory. */
   readonly tracePath?: string;
+  /** Deterministic crashes after a node's k-th disk operation (sim/run/crash-points.ts). */
+  readonly crashPoints?: readonly CrashPoint[];
 }
 
 export interface RunResult {
@@ -50,6 +53,8 @@ export interface RunResult {
   readonly historyText: string;
   /** Present when RunOptions.trace was set. */
   readonly traceText?: string;
+  /** The disk operations after which crash points crashed a node. */
+  readonly crashPointsHit?: readonly string[];
 }
 
 /** The one-line command that reproduces a run. */

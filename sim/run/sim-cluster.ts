@@ -14,6 +14,7 @@ import type { ClusterView } from '../nemesis/cluster-view.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TraceSink } from '../trace/trace-sink.ts';
 import { SimWorld } from '../world/sim-world.ts';
+import { type CrashPoint, countingDisk } from './crash-points.ts';
 
 export interface SimClusterOptions {
   readonly scenario: Scenario;
@@ -22,6 +23,7 @@ export interface SimClusterOptions {
   readonly sink: TraceSink;
   /** Spare nodes (stopped until a membership fault adds them). */
   readonly spares: number;
+  readonly crashPoints?: readonly CrashPoint[];
 }
 
 export class SimCluster implements ClusterView {
@@ -47,13 +49,34 @@ export class SimCluster implements ClusterView {
       volumes: (node, hooks) => {
         const disk = new SimDisk({ ...hooks, options: scenario.disk });
         this.disks.set(node, disk);
-        return { disk, crash: () => disk.crash() };
+        const point = options.crashPoints?.find((p) => p.node === node);
+        const seen = point ? countingDisk(disk, (count, op) => this.crashPointReached(point, count, op)) : disk;
+        return { disk: seen, crash: () => disk.crash() };
       },
       sink,
       link: linkFrom(scenario),
       describeFrame: (frame) => safeDescribe(frame),
     });
     for (const n of this.founders) this.memberSet.add(n);
+  }
+
+  /** Crash points whose crash has happened, with the operation they followed. */
+  readonly crashPointsHit: { node: NodeId; op: string; atUs: number }[] = [];
+
+  private crashPointReached(point: CrashPoint, count: number, op: string): void {
+    if (count !== point.afterDiskOps) return;
+    const { world } = this;
+    // Crash before anything else happens on this node: at the same virtual instant, as the next event.
+    world.sim.schedule(0, () => {
+      const state = world.state(point.node);
+      if (state !== 'up' && state !== 'paused' && state !== 'starting') return;
+      this.crashPointsHit.push({ node: point.node, op, atUs: world.sim.nowUs });
+      world.crash(point.node);
+      this.nodeDown(point.node);
+      world.sim.schedule(point.restartAfterMs * 1000, () => {
+        if (world.state(point.node) === 'crashed') world.restart(point.node);
+      });
+    });
   }
 
   start(): void {
@@ -148,7 +171,7 @@ export class SimCluster implements ClusterView {
     this.fatal.delete(id);
     return new KvNode(env, this.nodeConfig(id), {
       engine: () => new MemoryEngine(),
-      openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs, tracer: nodeEnv.tracer }),
+      openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs, tracer: nodeEnv.tracer, storage: { segmentBytesMax: this.options.scenario.cluster.walSegmentBytesMax } }),
       observer: {
         persisted: (n, g, e) => this.checker.persisted(n, g, e),
         applied: (n, g, e) => this.checker.applied(n, g, e),
@@ -182,6 +205,7 @@ export class SimCluster implements ClusterView {
       snapshotTrailingEntries: Math.max(1, Math.floor(c.snapshotEntries / 4)),
       snapshotChunkBytes: c.snapshotChunkBytes,
       requestTimeoutMs: c.requestTimeoutMs,
+      walSegmentBytesMax: c.walSegmentBytesMax,
       bugs: this.options.bugs,
     };
   }

@@ -58,6 +58,7 @@ export const ClusterSpec = T.Object(
     maxMsgBytes: T.Integer({ minimum: 256, default: 65536 }),
     inflightMsgsMax: T.Integer({ minimum: 1, default: 64 }),
     requestTimeoutMs: T.Number({ minimum: 1, default: 2000, description: 'a node answers timeout (outcome unknown) after this' }),
+    walSegmentBytesMax: T.Integer({ minimum: 4096, default: 8388608, description: 'WAL segments rotate at this size' }),
   },
   { additionalProperties: false, default: {} },
 );

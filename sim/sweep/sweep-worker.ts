@@ -3,7 +3,6 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assert } from '../../core/types.ts';
-import { runSeed } from './run-seed.ts';
 import type { SeedRunner } from './sweep-types.ts';
 
 export interface WorkerInit {
@@ -17,7 +16,8 @@ export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'outcome
 const port = parentPort;
 assert(port !== null, 'sweep-worker.ts runs only inside a worker thread');
 const init = workerData as WorkerInit;
-const runner = init.runnerModule ? await loadRunner(init.runnerModule) : runSeed;
+// The simulator loads only when it is the runner: a test's stand-in starts without it.
+const runner = init.runnerModule ? await loadRunner(init.runnerModule) : (await import('./run-seed.ts')).runSeed;
 
 port.on('message', (message: { seed: number }) => {
   port.postMessage({ type: 'outcome', outcome: runner(init.scenario, message.seed, init.bugs) } satisfies WorkerReply);
