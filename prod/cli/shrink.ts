@@ -13,7 +13,7 @@ import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 import { parseSeed } from './run.ts';
 
 const usage = 'usage: kvlab shrink SCENARIO.json --seed N [--out FILE] [--bug NAME]... [--check NAME]... [--runs-max N]';
-const checkNames = ['linearizability', 'raft-invariants', 'durability', 'liveness', 'exception'];
+const checkNames = ['linearizability', 'raft-invariants', 'durability', 'liveness', 'assertions', 'exception'];
 
 export interface ShrinkIo {
   out(text: string): void;

@@ -7,10 +7,18 @@ interface FakeScenario {
   readonly description?: string;
 }
 
+export interface FakeSpec {
+  readonly failSeeds?: number[];
+  readonly crashSeeds?: number[];
+  readonly busyMs?: number;
+  /** Per-seed busy time, overriding busyMs. */
+  readonly slowSeeds?: Record<number, number>;
+}
+
 export function runSeed(scenario: unknown, seed: number, bugs: readonly string[]): SeedOutcome {
-  const spec = JSON.parse((scenario as FakeScenario).description ?? '{}') as { failSeeds?: number[]; busyMs?: number; crashSeeds?: number[] };
+  const spec = JSON.parse((scenario as FakeScenario).description ?? '{}') as FakeSpec;
   if (spec.crashSeeds?.includes(seed)) process.exit(3);
-  const until = Date.now() + (spec.busyMs ?? 0);
+  const until = Date.now() + (spec.slowSeeds?.[seed] ?? spec.busyMs ?? 0);
   while (Date.now() < until) {
     // burn: stands for a long simulated run
   }
