@@ -9,7 +9,7 @@ import { loadNodeConfig } from '../config/load.ts';
 import { ConfigError, type ProdNodeConfig } from '../config/validate.ts';
 import { JsonLog } from '../log/json-log.ts';
 import { streamSink } from '../log/stdout-sink.ts';
-import { type RunningNode, startNode, type StartNodeOptions } from '../node/start-node.ts';
+import type { RunningNode, StartNodeOptions } from '../node/start-node.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab node --config FILE.json';
@@ -50,6 +50,8 @@ export async function nodeCommand(args: string[], io: NodeCommandIo = processIo)
   warnAboutExposure(config, log);
   let node: RunningNode;
   try {
+    // Loaded once the config is known to be good: a bad config is refused without loading the node.
+    const { startNode } = await import('../node/start-node.ts');
     node = await startNode(config, log, io.startOptions);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

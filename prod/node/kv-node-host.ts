@@ -4,9 +4,10 @@ import type { Env } from '../../core/env/index.ts';
 import type { ClientError } from '../../core/node/client-api.ts';
 import type { KvEngine } from '../../core/kv/engine.ts';
 import { KvNode } from '../../core/node/kv-node.ts';
+import type { DurableLog, SyncCallback } from '../../core/node/durable-log.ts';
 import type { NodeConfig } from '../../core/node/node-config.ts';
 import type { ConfChange, ConfChangeType } from '../../core/raft/types.ts';
-import { openDurableLog } from '../../core/storage/durable-log.ts';
+import { openDurableLog } from '../../core/node/open-durable-log.ts';
 import { assert, NONE, type NodeId } from '../../core/types.ts';
 import type { LocalRaftView, MemberChangeOp, NodeHost } from './node-host.ts';
 
@@ -20,8 +21,12 @@ export interface KvNodeHostParts {
   readonly onFatal: (error: Error) => void;
 }
 
+/** Longest wait at stop for the durable log's in-flight completions (an fsync on a slow disk). */
+const STOP_DRAIN_MS_MAX = 5_000;
+
 export function createKvNodeHost(parts: KvNodeHostParts): NodeHost {
   let engineTaken = false;
+  const drain = new CompletionDrain();
   const node = new KvNode(parts.env, parts.config, {
     engine: () => {
       // One group per node for now: its engine is the one LevelDB database of the data directory.
@@ -29,7 +34,7 @@ export function createKvNodeHost(parts: KvNodeHostParts): NodeHost {
       engineTaken = true;
       return parts.engine;
     },
-    openDurableLog,
+    openDurableLog: (env, dir) => drain.wrap(openDurableLog(env.disk, dir, { tracer: env.tracer })),
     onFatal: parts.onFatal,
   });
   return {
@@ -41,8 +46,53 @@ export function createKvNodeHost(parts: KvNodeHostParts): NodeHost {
       node.changeMembership(change, (error) => done(error));
     },
     transferLeader: (to) => node.transferLeader(to),
-    stop: () => node.stop(),
+    stop: () => {
+      node.stop();
+      return drain.idle(STOP_DRAIN_MS_MAX);
+    },
   };
+}
+
+/**
+ * Counts the durable log's completions still to come. A completion that arrives after stop() still
+ * applies entries to the engine, so the engine may only close once none is pending.
+ */
+class CompletionDrain {
+  private pending = 0;
+  private waiters: Array<() => void> = [];
+
+  wrap(log: DurableLog): DurableLog {
+    const tracked = (done: SyncCallback): SyncCallback => {
+      this.pending++;
+      return (error) => {
+        try {
+          done(error);
+        } finally {
+          this.pending--;
+          if (this.pending === 0) for (const wake of this.waiters.splice(0)) wake();
+        }
+      };
+    };
+    return {
+      recovered: log.recovered,
+      append: (entries, hardState) => log.append(entries, hardState),
+      sync: (done) => log.sync(tracked(done)),
+      saveSnapshot: (snapshot, done) => log.saveSnapshot(snapshot, tracked(done)),
+      compact: (index, done) => log.compact(index, tracked(done)),
+    };
+  }
+
+  /** Resolves once nothing is pending, or after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }
 
 function viewOf(node: KvNode, self: NodeId): LocalRaftView {

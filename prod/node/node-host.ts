@@ -35,6 +35,6 @@ export interface NodeHost extends KvClientApi {
   changeMembership(op: MemberChangeOp, id: NodeId, context: Uint8Array | undefined, done: (error: ClientError | null) => void): void;
   /** Asks the leader (this node) to hand leadership to `to`. */
   transferLeader(to: NodeId): void;
-  /** Pending requests fail with `stopping`; timers stop. Idempotent. */
-  stop(): void;
+  /** Pending requests fail with `stopping`; resolves once no storage completion is outstanding. Idempotent. */
+  stop(): void | Promise<void>;
 }

@@ -64,7 +64,8 @@ export async function startNode(config: ProdNodeConfig, log: JsonLog, options: S
   const onFatal = (error: Error) => {
     if (fatalError) return;
     fatalError = error;
-    log.error('node.fatal', { error: error.message });
+    // Core logs the cause (node.fatal); this line says what the process does about it.
+    log.error('node.failed', { error: error.message, action: 'stop and exit 1' });
     reportFatal(error);
   };
   try {

@@ -122,7 +122,7 @@ describe('production node shell', () => {
       },
     });
     await expect(start).rejects.toBe(corrupt);
-    expect(lines.find((l) => l.kind === 'node.fatal')).toMatchObject({ level: 'error', error: corrupt.message });
+    expect(lines.find((l) => l.kind === 'node.failed')).toMatchObject({ level: 'error', error: corrupt.message });
     expect(existsSync(join(config.dataDir, 'LOCK'))).toBe(false);
     const again = await startNode(config, collectingLog().log, { createHost: (parts) => new FakeHost(parts) });
     await again.stop();
