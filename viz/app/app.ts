@@ -48,6 +48,7 @@ export class TimelineApp {
     this.actions.fit();
     this.applyHash(location.hash);
     this.renderer = new Renderer(els.canvas, model);
+    this.renderer.onSettle = () => this.paint(this.state.get(), true);
     this.overlay = new Overlay(els.overlay, model);
     this.inspector = new Inspector(els.inspector, model, this.state, machines);
     const table = shortcutTable(this.actions, this.state, {
@@ -59,11 +60,16 @@ export class TimelineApp {
     document.body.append(this.controls.help);
     installShortcuts(table, this.actions, this.state);
     this.layout = this.computeLayout();
+    this.state.flush();
     this.state.subscribe((data, changed) => this.onChange(data, changed));
     this.installMouse();
-    new ResizeObserver(() => this.redraw()).observe(els.wrap);
+    // The observer also reports the initial size: only a real change warrants a repaint.
+    let size = `${els.wrap.clientWidth}x${els.wrap.clientHeight}`;
+    new ResizeObserver(() => {
+      const now = `${els.wrap.clientWidth}x${els.wrap.clientHeight}`;
+      if (now !== size) (size = now), this.redraw();
+    }).observe(els.wrap);
     window.addEventListener('hashchange', () => this.applyHash(location.hash));
-    this.state.flush();
     this.redraw();
   }
 
@@ -80,8 +86,8 @@ export class TimelineApp {
     this.controls.sync(data);
   }
 
-  private paint(data: ViewStateData): void {
-    this.renderer.render(this.layout, data);
+  private paint(data: ViewStateData, force = false): void {
+    this.renderer.render(this.layout, data, force);
     this.overlay.update(this.layout, data, this.renderer.context);
     const counts = this.renderer.counts;
     const t = this.els.timeline.dataset;
@@ -197,6 +203,9 @@ export class TimelineApp {
       problems: this.model.problems.map(problemText),
       counts: () => ({ ...this.renderer.counts }),
       lastFrameMs: () => this.renderer.lastFrameMs,
+      lastFrameShifted: () => this.renderer.lastFrameShifted,
+      /** Redraws everything now (no shifted layer); returns the frame time. */
+      redrawNow: () => (this.paint(this.state.get(), true), this.renderer.lastFrameMs),
       view: () => {
         const d = this.state.get();
         return { t0: d.t0, t1: d.t1, cursorT: d.cursorT, cursorEvent: d.cursorEvent, selection: d.selection, focusNode: d.focusNode, playing: d.playing };

@@ -41,6 +41,14 @@ export class PickIndex {
     this.count = 0;
   }
 
+  /** Moves every segment right by `dx` px (the picture was shifted by a pan). */
+  shift(dx: number): void {
+    for (let i = 0; i < this.count; i += 1) {
+      this.segments[i * 4] += dx;
+      this.segments[i * 4 + 2] += dx;
+    }
+  }
+
   addSegment(x1: number, y1: number, x2: number, y2: number, message: number): void {
     if (this.count >= pickSegmentsMax) return;
     this.segments.set([x1, y1, x2, y2], this.count * 4);
@@ -77,10 +85,15 @@ export interface DrawContext {
   readonly model: TimelineModel;
   readonly layout: Layout;
   readonly laneRows: ReadonlyMap<number, LaneRow>;
-  readonly t0: number;
-  readonly t1: number;
+  /** The time drawn at x = layout.plotLeft. */
+  readonly originT: number;
   /** Pixels per ms. */
   readonly k: number;
+  /** The time range to draw in this pass: the whole view, or a strip newly exposed by a pan. */
+  readonly t0: number;
+  readonly t1: number;
+  /** Per message class (message-index.ts): drawn merged at this zoom. Decided once per view. */
+  readonly merged: readonly boolean[];
   readonly filters: Filters;
   readonly counts: MarkCounts;
   readonly picks: PickIndex;
@@ -88,10 +101,10 @@ export interface DrawContext {
 }
 
 export function xOf(dc: DrawContext, t: number): number {
-  return dc.layout.plotLeft + (t - dc.t0) * dc.k;
+  return dc.layout.plotLeft + (t - dc.originT) * dc.k;
 }
 
-/** Visible time window with one pixel of slack each side. */
+/** The time range to draw with one pixel of slack each side. */
 export function visibleRange(dc: DrawContext): [number, number] {
   const slack = 1 / dc.k;
   return [dc.t0 - slack, dc.t1 + slack];

@@ -3,7 +3,7 @@
 import { firstAtOrAfter } from '../model/growable.ts';
 import { downStates } from '../model/lifecycle-spans.ts';
 import { partitionSide } from '../model/fault-spans.ts';
-import { laneKey } from './layout.ts';
+import { laneKey, type LaneRow } from './layout.ts';
 import { colourOfRole, okabeIto, partitionAloneTint, partitionSideTint, textOnRole } from './palette.ts';
 import { visibleRange, xOf, type DrawContext } from './draw-context.ts';
 
@@ -35,7 +35,29 @@ export function drawPartitions(dc: DrawContext): void {
   }
 }
 
+function bandGeometry(row: LaneRow): { y: number; height: number } {
+  const height = row.height * 0.5;
+  return { y: row.y + (row.height - height) / 2, height };
+}
+
 export function drawRoleBands(dc: DrawContext): void {
+  const { ctx } = dc;
+  const [t0, t1] = visibleRange(dc);
+  for (const span of dc.model.roleSpans) {
+    if (span.end < t0 || span.start > t1) continue;
+    const row = dc.laneRows.get(laneKey(span.group, span.node));
+    if (row === undefined) continue;
+    const x0 = Math.max(dc.layout.plotLeft - 1, xOf(dc, span.start));
+    const x1 = Math.min(dc.layout.plotRight + 1, xOf(dc, span.end));
+    const band = bandGeometry(row);
+    ctx.fillStyle = colourOfRole(span.role);
+    ctx.fillRect(x0, band.y, Math.max(0.75, x1 - x0), band.height);
+    dc.counts.roleBands += 1;
+  }
+}
+
+/** The term (and "leader") on each band wide enough, kept at the visible start of the band. */
+export function drawRoleLabels(dc: DrawContext): void {
   const { ctx } = dc;
   const [t0, t1] = visibleRange(dc);
   ctx.font = '10px system-ui, sans-serif';
@@ -46,17 +68,18 @@ export function drawRoleBands(dc: DrawContext): void {
     if (row === undefined) continue;
     const x0 = Math.max(dc.layout.plotLeft, xOf(dc, span.start));
     const x1 = Math.min(dc.layout.plotRight, xOf(dc, span.end));
-    const bandHeight = row.height * 0.5;
-    const y = row.y + (row.height - bandHeight) / 2;
-    ctx.fillStyle = colourOfRole(span.role);
-    ctx.fillRect(x0, y, Math.max(0.75, x1 - x0), bandHeight);
-    dc.counts.roleBands += 1;
     const label = span.role === 'leader' ? `leader t${span.term}` : `t${span.term}`;
-    if (x1 - x0 > ctx.measureText(label).width + 6) {
-      ctx.fillStyle = textOnRole(span.role);
-      ctx.fillText(label, x0 + 3, y + bandHeight / 2);
-    }
+    if (x1 - x0 <= ctx.measureText(label).width + 6) continue;
+    const band = bandGeometry(row);
+    ctx.fillStyle = textOnRole(span.role);
+    ctx.fillText(label, x0 + 3, band.y + band.height / 2);
   }
+}
+
+function hatchOf(dc: DrawContext, state: string): CanvasPattern | string | undefined {
+  if (!downStates.has(state) && state !== 'starting') return undefined;
+  const fault = state === 'crashed' ? 'crash' : state === 'paused' ? 'pause' : state;
+  return dc.filters.hiddenFaults.has(fault) ? undefined : dc.patterns[state as keyof typeof dc.patterns];
 }
 
 export function drawLifecycleHatching(dc: DrawContext): void {
@@ -64,21 +87,28 @@ export function drawLifecycleHatching(dc: DrawContext): void {
   const [t0, t1] = visibleRange(dc);
   for (const span of dc.model.lifecycleSpans) {
     if (span.end < t0 || span.start > t1) continue;
-    const pattern = downStates.has(span.state) || span.state === 'starting' ? dc.patterns[span.state as keyof typeof dc.patterns] : undefined;
-    if (pattern === undefined || dc.filters.hiddenFaults.has(span.state === 'crashed' ? 'crash' : span.state === 'paused' ? 'pause' : span.state)) continue;
+    const pattern = hatchOf(dc, span.state);
+    if (pattern === undefined) continue;
+    const x0 = Math.max(dc.layout.plotLeft - 1, xOf(dc, span.start));
+    const x1 = Math.min(dc.layout.plotRight + 1, xOf(dc, span.end));
+    ctx.fillStyle = pattern;
+    for (const row of dc.layout.lanes) if (row.lane.node === span.node) ctx.fillRect(x0, row.y + 1, Math.max(1, x1 - x0), row.height - 2);
+    dc.counts.hatched += 1;
+  }
+}
+
+/** "crashed", "paused"... at the visible start of each hatched span wide enough. */
+export function drawLifecycleLabels(dc: DrawContext): void {
+  const { ctx } = dc;
+  const [t0, t1] = visibleRange(dc);
+  ctx.font = 'bold 10px system-ui, sans-serif';
+  ctx.fillStyle = '#000';
+  for (const span of dc.model.lifecycleSpans) {
+    if (span.end < t0 || span.start > t1 || hatchOf(dc, span.state) === undefined) continue;
     const x0 = Math.max(dc.layout.plotLeft, xOf(dc, span.start));
     const x1 = Math.min(dc.layout.plotRight, xOf(dc, span.end));
-    for (const row of dc.layout.lanes) {
-      if (row.lane.node !== span.node) continue;
-      ctx.fillStyle = pattern;
-      ctx.fillRect(x0, row.y + 1, Math.max(1, x1 - x0), row.height - 2);
-      if (x1 - x0 > 60) {
-        ctx.fillStyle = '#000';
-        ctx.font = 'bold 10px system-ui, sans-serif';
-        ctx.fillText(span.state, x0 + 4, row.y + 8);
-      }
-    }
-    dc.counts.hatched += 1;
+    if (x1 - x0 <= 60) continue;
+    for (const row of dc.layout.lanes) if (row.lane.node === span.node) ctx.fillText(span.state, x0 + 4, row.y + 8);
   }
 }
 
@@ -87,7 +117,7 @@ export function drawCommits(dc: DrawContext): void {
   const { ctx } = dc;
   const commits = dc.model.commits;
   const [t0, t1] = visibleRange(dc);
-  ctx.fillStyle = okabeIto.bluishGreen;
+  const ticks = new Path2D();
   const lastPixel = new Map<number, number>();
   for (let i = firstAtOrAfter(commits.t, t0); i < commits.count && commits.t[i] <= t1; i += 1) {
     const key = laneKey(commits.group[i], commits.node[i]);
@@ -96,9 +126,11 @@ export function drawCommits(dc: DrawContext): void {
     const x = Math.round(xOf(dc, commits.t[i]));
     if (lastPixel.get(key) === x) continue;
     lastPixel.set(key, x);
-    ctx.fillRect(x, row.y + row.height - 5, 1, 4);
+    ticks.rect(x, row.y + row.height - 5, 1, 4);
     dc.counts.commits += 1;
   }
+  ctx.fillStyle = okabeIto.bluishGreen;
+  ctx.fill(ticks);
 }
 
 export function drawElections(dc: DrawContext): void {

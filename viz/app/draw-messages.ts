@@ -1,60 +1,63 @@
 // Messages as arrows from send (sender's lane) to deliver (receiver's lane). Drops end in a cross,
 // copies are dashed with a ring at their start. When a class is too dense to tell apart (heartbeats
-// first), its arrows are merged per lane pair and few-pixel bucket, their weight showing the count.
+// first), its arrows are merged per lane pair and few-pixel bucket (aligned to absolute time so they
+// do not shimmer while panning), drawn in the bucket's most common class, weight showing the count.
+import { firstAtOrAfter } from '../model/growable.ts';
 import { forEachMessageIn, MessageStatus, type MessageTable } from '../model/message-table.ts';
 import { laneKey, type LaneRow } from './layout.ts';
-import { dropColour, messageClass, messageColour, type MessageClass } from './palette.ts';
+import { classCountsIn, messageClasses, type MessageIndex } from './message-index.ts';
+import { dropColour, messageColour, type MessageClass } from './palette.ts';
 import { xOf, type DrawContext } from './draw-context.ts';
 
-const classes: readonly MessageClass[] = ['heartbeat', 'append', 'vote', 'snapshot', 'other'];
 /** Merge a class once it has more arrows than this many per pixel of width. */
 const mergePerPixel: Readonly<Record<MessageClass, number>> = { heartbeat: 0.15, append: 0.5, vote: 0.5, snapshot: 0.5, other: 0.5 };
-const bucketPx = 5;
+const bucketPx = 6;
 const crossPx = 3;
+const weightLevels = 8;
 
-interface Endpoints {
-  readonly fromRow: LaneRow;
-  readonly toRow: LaneRow;
+interface FrameLookup {
+  /** LaneRow by model lane index (undefined: hidden). */
+  readonly rows: ReadonlyArray<LaneRow | undefined>;
+  readonly hiddenType: readonly boolean[];
+  readonly merged: readonly boolean[];
 }
 
-export function drawMessages(dc: DrawContext): void {
-  const { model } = dc;
-  const table = model.messages;
-  const classOfType = table.types.map((type) => classes.indexOf(messageClass(type)));
+/** Which classes to merge for a view of [t0, t1] drawn `width` px wide. */
+export function mergeDecision(dc: Pick<DrawContext, 'model'>, index: MessageIndex, t0: number, t1: number, width: number): boolean[] {
+  const perClass = classCountsIn(dc.model, index, t0, t1);
+  return messageClasses.map((c, ci) => perClass[ci] > width * mergePerPixel[c]);
+}
+
+export function drawMessages(dc: DrawContext, index: MessageIndex): void {
+  const table = dc.model.messages;
+  const rows = dc.model.lanes.map((lane) => dc.laneRows.get(laneKey(lane.group, lane.node)));
   const hiddenType = table.types.map((type) => dc.filters.hiddenMessageTypes.has(type));
-  const endpoints = (i: number): Endpoints | null => {
-    if (hiddenType[table.typeCode[i]]) return null;
-    const fromRow = dc.laneRows.get(laneKey(table.group[i], table.from[i]));
-    const toRow = dc.laneRows.get(laneKey(table.group[i], table.to[i]));
-    return fromRow === undefined || toRow === undefined ? null : { fromRow, toRow };
-  };
-  const perClass = new Array<number>(classes.length).fill(0);
-  forEachMessageIn(table, dc.t0, dc.t1, model.endT, (i) => void (perClass[classOfType[table.typeCode[i]]] += 1));
-  const width = dc.layout.plotRight - dc.layout.plotLeft;
-  const merged = classes.map((c, ci) => perClass[ci] > width * mergePerPixel[c]);
-  if (merged.some(Boolean)) drawMerged(dc, table, classOfType, merged, endpoints);
-  if (!merged.every(Boolean)) drawEach(dc, table, classOfType, merged, endpoints);
+  const merged = dc.merged;
+  const lookup: FrameLookup = { rows, hiddenType, merged };
+  if (merged.some(Boolean)) drawMerged(dc, table, index, lookup);
+  if (!merged.every(Boolean)) drawEach(dc, table, index, lookup);
 }
 
 function endOf(dc: DrawContext, table: MessageTable, i: number): number {
   return Number.isNaN(table.endT[i]) ? dc.model.endT : table.endT[i];
 }
 
-function drawEach(dc: DrawContext, table: MessageTable, classOfType: number[], merged: boolean[], endpoints: (i: number) => Endpoints | null): void {
+function drawEach(dc: DrawContext, table: MessageTable, index: MessageIndex, lookup: FrameLookup): void {
   const { ctx } = dc;
-  const paths = classes.map(() => new Path2D());
-  const dashed = classes.map(() => new Path2D());
+  const paths = messageClasses.map(() => new Path2D());
+  const dashed = messageClasses.map(() => new Path2D());
   const crosses = new Path2D();
   const rings = new Path2D();
   forEachMessageIn(table, dc.t0, dc.t1, dc.model.endT, (i) => {
-    const cls = classOfType[table.typeCode[i]];
-    if (merged[cls]) return;
-    const ends = endpoints(i);
-    if (ends === null) return;
+    const cls = index.classOf[i];
+    if (lookup.merged[cls] || lookup.hiddenType[table.typeCode[i]]) return;
+    const fromRow = lookup.rows[index.fromLane[i]];
+    const toRow = lookup.rows[index.toLane[i]];
+    if (fromRow === undefined || toRow === undefined) return;
     const x1 = xOf(dc, table.sendT[i]);
-    const y1 = ends.fromRow.y + ends.fromRow.height / 2;
+    const y1 = fromRow.y + fromRow.height / 2;
     const x2 = xOf(dc, endOf(dc, table, i));
-    const y2 = ends.toRow.y + ends.toRow.height / 2;
+    const y2 = toRow.y + toRow.height / 2;
     const copy = table.copyOf[i] >= 0;
     const path = copy ? dashed[cls] : paths[cls];
     path.moveTo(x1, y1);
@@ -74,7 +77,7 @@ function drawEach(dc: DrawContext, table: MessageTable, classOfType: number[], m
     dc.counts.arrows += 1;
   });
   ctx.lineWidth = 1;
-  classes.forEach((c, ci) => {
+  messageClasses.forEach((c, ci) => {
     ctx.strokeStyle = messageColour[c];
     ctx.globalAlpha = c === 'heartbeat' ? 0.7 : 0.9;
     ctx.stroke(paths[ci]);
@@ -110,64 +113,94 @@ function addArrowHead(path: Path2D, x1: number, y1: number, x2: number, y2: numb
   path.lineTo(x2 - 5 * ux - 2.5 * uy, y2 - 5 * uy + 2.5 * ux);
 }
 
-interface Bucket {
-  count: number;
-  flightSum: number;
-  dropped: number;
-  readonly fromY: number;
-  readonly toY: number;
-  readonly x: number;
-  readonly cls: number;
-}
+/** Typed-array buckets per (lane pair, time bucket), reused from frame to frame. */
+class Buckets {
+  count = new Float64Array(0);
+  flight = new Float64Array(0);
+  dropped = new Float64Array(0);
+  byClass = new Float64Array(0);
 
-function drawMerged(dc: DrawContext, table: MessageTable, classOfType: number[], merged: boolean[], endpoints: (i: number) => Endpoints | null): void {
-  // Numeric keys (class, lane pair, bucket): this loop may see every frame of a long run.
-  const rows = dc.layout.lanes.length;
-  const bucketCount = Math.ceil((dc.layout.plotRight - dc.layout.plotLeft) / bucketPx) + 2;
-  const buckets = new Map<number, Bucket>();
-  forEachMessageIn(table, dc.t0, dc.t1, dc.model.endT, (i) => {
-    const cls = classOfType[table.typeCode[i]];
-    if (!merged[cls]) return;
-    const ends = endpoints(i);
-    if (ends === null) return;
-    const x = Math.max(-1, Math.min(bucketCount - 2, Math.floor((xOf(dc, table.sendT[i]) - dc.layout.plotLeft) / bucketPx)));
-    const key = ((cls * rows + ends.fromRow.index) * rows + ends.toRow.index) * bucketCount + x + 1;
-    let bucket = buckets.get(key);
-    if (bucket === undefined) {
-      bucket = { count: 0, flightSum: 0, dropped: 0, fromY: ends.fromRow.y + ends.fromRow.height / 2, toY: ends.toRow.y + ends.toRow.height / 2, x: dc.layout.plotLeft + x * bucketPx, cls };
-      buckets.set(key, bucket);
+  reset(cells: number): void {
+    if (this.count.length < cells) {
+      this.count = new Float64Array(cells);
+      this.flight = new Float64Array(cells);
+      this.dropped = new Float64Array(cells);
+      this.byClass = new Float64Array(cells * messageClasses.length);
+    } else {
+      this.count.fill(0, 0, cells);
+      this.flight.fill(0, 0, cells);
+      this.dropped.fill(0, 0, cells);
+      this.byClass.fill(0, 0, cells * messageClasses.length);
     }
-    bucket.count += 1;
-    bucket.flightSum += endOf(dc, table, i) - table.sendT[i];
-    if (table.status[i] === MessageStatus.Dropped) bucket.dropped += 1;
-  });
-  strokeBuckets(dc, buckets.values());
+  }
 }
 
-const weightLevels = 8;
+const buckets = new Buckets();
+
+function drawMerged(dc: DrawContext, table: MessageTable, index: MessageIndex, lookup: FrameLookup): void {
+  const rowCount = dc.layout.lanes.length;
+  const msPerBucket = bucketPx / dc.k;
+  // Every message sent in a bucket that can reach the drawn range is counted, so a bucket drawn in a
+  // strip after a pan weighs the same as in the frame it continues.
+  const firstBucket = Math.floor((dc.t0 - table.flightMsCut) / msPerBucket) - 1;
+  const bucketCount = Math.ceil(dc.t1 / msPerBucket) - firstBucket + 2;
+  buckets.reset(rowCount * rowCount * bucketCount);
+  const count = (i: number) => {
+    const cls = index.classOf[i];
+    if (!lookup.merged[cls] || lookup.hiddenType[table.typeCode[i]]) return;
+    const fromRow = lookup.rows[index.fromLane[i]];
+    const toRow = lookup.rows[index.toLane[i]];
+    if (fromRow === undefined || toRow === undefined) return;
+    const b = Math.max(0, Math.min(bucketCount - 1, Math.floor(table.sendT[i] / msPerBucket) - firstBucket));
+    const cell = (fromRow.index * rowCount + toRow.index) * bucketCount + b;
+    buckets.count[cell] += 1;
+    buckets.flight[cell] += endOf(dc, table, i) - table.sendT[i];
+    buckets.byClass[cell * messageClasses.length + cls] += 1;
+    if (table.status[i] === MessageStatus.Dropped) buckets.dropped[cell] += 1;
+  };
+  for (let i = firstAtOrAfter(table.sendT, (firstBucket + 1) * msPerBucket); i < table.count && table.sendT[i] <= dc.t1; i += 1) {
+    if (Number.isNaN(table.endT[i]) || table.endT[i] - table.sendT[i] > table.flightMsCut) continue; // long: below
+    count(i);
+  }
+  for (const i of table.longFlights) if (table.sendT[i] <= dc.t1 && endOf(dc, table, i) >= dc.t0) count(i);
+  strokeBuckets(dc, rowCount, bucketCount, firstBucket * msPerBucket, msPerBucket);
+}
 
 /** Buckets are stroked in a few batches by class and weight (log2 of their count). */
-function strokeBuckets(dc: DrawContext, buckets: Iterable<Bucket>): void {
+function strokeBuckets(dc: DrawContext, rowCount: number, bucketCount: number, firstBucketT: number, msPerBucket: number): void {
   const { ctx } = dc;
+  const rows = dc.layout.lanes;
+  const classes = messageClasses.length;
   const paths = new Map<number, Path2D>();
   const crosses = new Path2D();
-  for (const bucket of buckets) {
-    const level = Math.min(weightLevels - 1, Math.floor(Math.log2(bucket.count)));
-    const batch = bucket.cls * weightLevels + level;
+  for (let cell = 0; cell < rowCount * rowCount * bucketCount; cell += 1) {
+    const count = buckets.count[cell];
+    if (count === 0) continue;
+    const b = cell % bucketCount;
+    const pair = (cell - b) / bucketCount;
+    const from = rows[Math.floor(pair / rowCount)];
+    const to = rows[pair % rowCount];
+    let cls = 0;
+    for (let c = 1; c < classes; c += 1) if (buckets.byClass[cell * classes + c] > buckets.byClass[cell * classes + cls]) cls = c;
+    const level = Math.min(weightLevels - 1, Math.floor(Math.log2(count)));
+    const batch = cls * weightLevels + level;
     let path = paths.get(batch);
     if (path === undefined) paths.set(batch, (path = new Path2D()));
-    const x2 = bucket.x + (bucket.flightSum / bucket.count) * dc.k;
-    path.moveTo(bucket.x, bucket.fromY);
-    path.lineTo(x2, bucket.toY);
-    if (bucket.dropped > 0) {
-      addCross(crosses, x2, bucket.toY);
+    const x1 = xOf(dc, firstBucketT + (b + 0.5) * msPerBucket);
+    const x2 = x1 + (buckets.flight[cell] / count) * dc.k;
+    const y1 = from.y + from.height / 2;
+    const y2 = to.y + to.height / 2;
+    path.moveTo(x1, y1);
+    path.lineTo(x2, y2);
+    if (buckets.dropped[cell] > 0) {
+      addCross(crosses, x2, y2);
       dc.counts.crosses += 1;
     }
     dc.counts.aggregatedArrows += 1;
   }
   for (const [batch, path] of paths) {
     const level = batch % weightLevels;
-    ctx.strokeStyle = messageColour[classes[Math.floor(batch / weightLevels)]];
+    ctx.strokeStyle = messageColour[messageClasses[Math.floor(batch / weightLevels)]];
     // Merged arrows stay light: at this zoom the lanes' roles and faults matter more than traffic.
     ctx.globalAlpha = Math.min(0.6, 0.12 + 0.07 * level);
     ctx.lineWidth = Math.min(2.5, 0.8 + 0.25 * level);

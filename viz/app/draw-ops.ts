@@ -32,6 +32,8 @@ export function forEachOpIn(model: TimelineModel, index: OpIndex, t0: number, t1
   }
 }
 
+const outcomeOrder = ['ok', 'fail', 'info', 'pending'] as const;
+
 export function opRowY(dc: DrawContext, row: number): number {
   return dc.layout.ops.y + 2 + row * dc.layout.ops.rowHeight;
 }
@@ -43,6 +45,8 @@ export function drawOps(dc: DrawContext, index: OpIndex): void {
   const [t0, t1] = visibleRange(dc);
   const lastPixel = new Map<number, number>();
   const flagged: Array<[number, number, number, number]> = [];
+  // One path per outcome, filled once: a fill per operation (and a colour change) costs far more.
+  const paths: Record<string, Path2D> = { ok: new Path2D(), fail: new Path2D(), info: new Path2D(), pending: new Path2D() };
   forEachOpIn(dc.model, index, t0, t1, (op) => {
     const x0 = Math.max(layout.plotLeft, xOf(dc, op.start));
     const x1 = Math.min(layout.plotRight, xOf(dc, op.end));
@@ -50,13 +54,16 @@ export function drawOps(dc: DrawContext, index: OpIndex): void {
     const h = layout.ops.rowHeight - 2;
     if (index.inViolation.has(op)) flagged.push([x0, y, x1, h]);
     // Zoomed out, many operations share a pixel: draw the first of each row and pixel only.
-    const pixel = Math.round(x0) * 8 + ['ok', 'fail', 'info', 'pending'].indexOf(op.outcome);
+    const pixel = Math.round(x0) * 8 + outcomeOrder.indexOf(op.outcome);
     if (x1 - x0 < 1 && lastPixel.get(op.row) === pixel) return;
     lastPixel.set(op.row, pixel);
-    ctx.fillStyle = outcomeColour[op.outcome];
-    ctx.fillRect(x0, y, Math.max(1, x1 - x0), h);
+    paths[op.outcome].rect(x0, y, Math.max(1, x1 - x0), h);
     dc.counts.ops += 1;
   });
+  for (const outcome of outcomeOrder) {
+    ctx.fillStyle = outcomeColour[outcome];
+    ctx.fill(paths[outcome]);
+  }
   ctx.strokeStyle = violationColour;
   ctx.lineWidth = 2;
   for (const [x0, y, x1, h] of flagged) ctx.strokeRect(x0 - 2, y - 2, Math.max(4, x1 - x0 + 4), h + 4);
@@ -67,7 +74,7 @@ export function drawOps(dc: DrawContext, index: OpIndex): void {
 export function opAt(dc: DrawContext, index: OpIndex, x: number, y: number): number | null {
   const row = Math.floor((y - dc.layout.ops.y - 2) / dc.layout.ops.rowHeight);
   if (row < 0 || row >= dc.layout.ops.rows) return null;
-  const t = dc.t0 + (x - dc.layout.plotLeft) / dc.k;
+  const t = dc.originT + (x - dc.layout.plotLeft) / dc.k;
   const slack = 2 / dc.k;
   let found: number | null = null;
   forEachOpIn(dc.model, index, t - slack, t + slack, (op, i) => {

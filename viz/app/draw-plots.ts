@@ -13,10 +13,11 @@ export function drawLatency(dc: DrawContext, index: OpIndex): void {
   const [t0, t1] = visibleRange(dc);
   const yOf = latencyScale(dc, index);
   ctx.fillStyle = '#fafafa';
-  ctx.fillRect(layout.plotLeft, band.y, layout.plotRight - layout.plotLeft, band.height);
+  ctx.fillRect(xOf(dc, t0), band.y, (t1 - t0) * dc.k, band.height);
   ctx.fillStyle = '#eee';
   for (const { y } of latencyTicks(dc, index)) ctx.fillRect(layout.plotLeft, y, layout.plotRight - layout.plotLeft, 1);
   const seen = new Set<number>();
+  const points: Record<string, Path2D> = { ok: new Path2D(), fail: new Path2D(), info: new Path2D() };
   forEachOpIn(dc.model, index, t0, t1, (op) => {
     if (op.outcome === 'pending' || op.end < t0 || op.end > t1) return;
     const x = Math.round(xOf(dc, op.end));
@@ -24,10 +25,13 @@ export function drawLatency(dc: DrawContext, index: OpIndex): void {
     const key = (x * 4096 + y) * 4 + ['ok', 'fail', 'info'].indexOf(op.outcome);
     if (seen.has(key)) return;
     seen.add(key);
-    ctx.fillStyle = outcomeColour[op.outcome];
-    ctx.fillRect(x - 1, y - 1, 2.5, 2.5);
+    points[op.outcome].rect(x - 1, y - 1, 2.5, 2.5);
     dc.counts.latencyPoints += 1;
   });
+  for (const [outcome, path] of Object.entries(points)) {
+    ctx.fillStyle = outcomeColour[outcome];
+    ctx.fill(path);
+  }
 }
 
 const latencyLog10Min = -1;
@@ -50,30 +54,56 @@ export function latencyTicks(dc: DrawContext, index: OpIndex): Array<{ y: number
   return ticks;
 }
 
-/** Draws the bars and returns the peak rate (ok operations per second) for the gutter label. */
-export function drawThroughput(dc: DrawContext, index: OpIndex): number {
+/** Buckets of the throughput plot, aligned to absolute time (so a pan only shifts them). */
+function throughputBuckets(dc: DrawContext): number {
+  return bucketPx / dc.k;
+}
+
+const peakCache = new WeakMap<OpIndex, { msPerBucket: number; peak: number }>();
+
+/** The highest rate over the whole run at this zoom: the plot's scale does not jump while panning. */
+export function throughputPeak(dc: DrawContext, index: OpIndex): number {
+  const msPerBucket = throughputBuckets(dc);
+  const cached = peakCache.get(index);
+  if (cached !== undefined && cached.msPerBucket === msPerBucket) return cached.peak;
+  const counts = new Map<number, number>();
+  let most = 0;
+  for (const op of dc.model.ops) {
+    if (op.outcome !== 'ok') continue;
+    const b = Math.floor(op.end / msPerBucket);
+    const c = (counts.get(b) ?? 0) + 1;
+    counts.set(b, c);
+    most = Math.max(most, c);
+  }
+  const peak = most / (msPerBucket / 1000);
+  peakCache.set(index, { msPerBucket, peak });
+  return peak;
+}
+
+export function drawThroughput(dc: DrawContext, index: OpIndex): void {
   const { ctx, layout } = dc;
   const band = layout.throughput;
   const [t0, t1] = visibleRange(dc);
-  const buckets = new Float64Array(Math.ceil((layout.plotRight - layout.plotLeft) / bucketPx) + 1);
+  const msPerBucket = throughputBuckets(dc);
+  const first = Math.floor(t0 / msPerBucket);
+  const counts = new Float64Array(Math.ceil(t1 / msPerBucket) - first + 1);
   forEachOpIn(dc.model, index, t0, t1, (op) => {
-    if (op.outcome !== 'ok' || op.end < dc.t0 || op.end > dc.t1) return;
-    buckets[Math.floor((xOf(dc, op.end) - layout.plotLeft) / bucketPx)] += 1;
+    if (op.outcome !== 'ok' || op.end < t0 || op.end > t1) return;
+    counts[Math.floor(op.end / msPerBucket) - first] += 1;
   });
-  const bucketSeconds = bucketPx / dc.k / 1000;
-  let peak = 0;
-  for (const count of buckets) peak = Math.max(peak, count / bucketSeconds);
   ctx.fillStyle = '#fafafa';
-  ctx.fillRect(layout.plotLeft, band.y, layout.plotRight - layout.plotLeft, band.height);
-  if (peak === 0) return 0;
-  ctx.fillStyle = okabeIto.bluishGreen;
-  buckets.forEach((count, b) => {
+  ctx.fillRect(xOf(dc, t0), band.y, (t1 - t0) * dc.k, band.height);
+  const peak = throughputPeak(dc, index);
+  if (peak === 0) return;
+  const bars = new Path2D();
+  counts.forEach((count, b) => {
     if (count === 0) return;
-    const h = (count / bucketSeconds / peak) * (band.height - 2);
-    ctx.fillRect(layout.plotLeft + b * bucketPx, band.y + band.height - h, bucketPx - 1, h);
+    const h = (count / (msPerBucket / 1000) / peak) * (band.height - 2);
+    bars.rect(xOf(dc, (first + b) * msPerBucket), band.y + band.height - h, bucketPx - 1, h);
     dc.counts.throughputBars += 1;
   });
-  return peak;
+  ctx.fillStyle = okabeIto.bluishGreen;
+  ctx.fill(bars);
 }
 
 export function formatRate(perSecond: number): string {

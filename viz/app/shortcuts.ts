@@ -77,8 +77,7 @@ export function runVariableKey(event: KeyboardEvent, actions: Actions, state: Vi
 
 export function installShortcuts(table: readonly Shortcut[], actions: Actions, state: ViewState): void {
   window.addEventListener('keydown', (event) => {
-    const target = event.target as HTMLElement | null;
-    if (target !== null && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+    if (isTextEntry(event.target)) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const shortcut = table.find((s) => s.match(event));
     if (shortcut === undefined) return;
@@ -86,4 +85,11 @@ export function installShortcuts(table: readonly Shortcut[], actions: Actions, s
     shortcut.run();
     runVariableKey(event, actions, state);
   });
+}
+
+/** Typing in a text field or a select must not trigger shortcuts; sliders and buttons may. */
+function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || target.isContentEditable) return true;
+  return target instanceof HTMLInputElement && !['range', 'checkbox', 'button', 'radio'].includes(target.type);
 }

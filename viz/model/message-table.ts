@@ -157,12 +157,16 @@ export class MessageTableBuilder {
   }
 }
 
+/** Flights sampled to estimate the long-flight quantile (a sort of every flight costs too much). */
+const flightSamplesMax = 20_000;
+
 function splitLongFlights(sendT: Float64Array, endT: Float64Array): { cut: number; long: Int32Array } {
-  const flights = new Float64Array(sendT.length);
-  let ended = 0;
-  for (let i = 0; i < sendT.length; i += 1) if (!Number.isNaN(endT[i])) flights[ended++] = endT[i] - sendT[i];
-  const sorted = flights.subarray(0, ended).sort();
-  const cut = ended === 0 ? 0 : sorted[Math.min(ended - 1, Math.floor(ended * longFlightQuantile))];
+  const stride = Math.max(1, Math.floor(sendT.length / flightSamplesMax));
+  const samples = new Float64Array(Math.ceil(sendT.length / stride));
+  let sampled = 0;
+  for (let i = 0; i < sendT.length; i += stride) if (!Number.isNaN(endT[i])) samples[sampled++] = endT[i] - sendT[i];
+  const sorted = samples.subarray(0, sampled).sort();
+  const cut = sampled === 0 ? 0 : sorted[Math.min(sampled - 1, Math.floor(sampled * longFlightQuantile))];
   const long: number[] = [];
   for (let i = 0; i < sendT.length; i += 1) if (Number.isNaN(endT[i]) || endT[i] - sendT[i] > cut) long.push(i);
   return { cut, long: Int32Array.from(long) };

@@ -36,17 +36,28 @@ export class TraceParser {
 
   push(chunk: string): void {
     if (this.stopped) return;
-    const text = this.pending.length > 0 ? this.pending + chunk : chunk;
+    // Lines are cut from the chunk itself: searching a concatenation (pending + chunk) is several
+    // times slower in V8, so only the line that straddles two chunks is joined.
     let start = 0;
-    for (;;) {
-      const newline = text.indexOf('\n', start);
-      if (newline < 0) break;
-      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-      this.readLine(text.slice(start, end), true);
+    if (this.pending.length > 0) {
+      const newline = chunk.indexOf('\n');
+      if (newline < 0) {
+        this.pending += chunk;
+        return;
+      }
+      this.readLine(stripReturn(this.pending + chunk.slice(0, newline)), true);
+      this.pending = '';
       start = newline + 1;
-      if (this.stopped) return;
     }
-    this.pending = text.slice(start);
+    for (;;) {
+      if (this.stopped) return;
+      const newline = chunk.indexOf('\n', start);
+      if (newline < 0) break;
+      const end = newline > start && chunk.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      this.readLine(chunk.slice(start, end), true);
+      start = newline + 1;
+    }
+    this.pending = chunk.slice(start);
   }
 
   /** Call once after the last chunk. */
@@ -119,6 +130,10 @@ export class TraceParser {
     this.problems.push({ file: this.file, line, message, fatal, excerpt });
     if (fatal) this.stopped = true;
   }
+}
+
+function stripReturn(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -31,6 +31,9 @@ export interface VizServer {
   close(): Promise<void>;
 }
 
+/** Large reads: the page decodes and parses per chunk, and fewer, larger chunks are cheaper. */
+const streamChunkBytes = 1 << 20;
+
 type FileName = 'trace' | 'history' | 'report';
 const dataPaths: Readonly<Record<string, FileName>> = { '/data/trace.jsonl': 'trace', '/data/history.jsonl': 'history', '/data/report.json': 'report' };
 const contentTypes: Readonly<Record<FileName, string>> = { trace: 'application/x-ndjson', history: 'application/x-ndjson', report: 'application/json' };
@@ -94,5 +97,5 @@ function handle(request: IncomingMessage, response: ServerResponse, run: RunFile
   if (file === undefined || source === null) return send(404, 'text/plain', `not found: ${path}`);
   if (isInMemory(run)) return send(200, contentTypes[file], source);
   response.writeHead(200, { 'content-type': contentTypes[file], 'cache-control': 'no-store' });
-  createReadStream(source).on('error', (error) => response.destroy(error)).pipe(response);
+  createReadStream(source, { highWaterMark: streamChunkBytes }).on('error', (error) => response.destroy(error)).pipe(response);
 }

@@ -1,0 +1,184 @@
+// End to end in headless Chromium: the served timeline draws lanes, role bands, arrows and the
+// violation; scrubbing, stepping, shortcuts, filters and deep links work; a broken trace shows where
+// and why it is broken. The run is synthetic (viz/dev/synthetic-trace.ts) unless KVLAB_VIZ_E2E_RUN
+// names a run directory (e.g. one written by `kvlab run`).
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticRun } from '../../viz/dev/synthetic-trace.ts';
+import { writeTimelineHtml } from '../../viz/server/export-html.ts';
+import { resolveRunFiles } from '../../viz/server/run-files.ts';
+import { startVizServer, type VizServer } from '../../viz/server/serve.ts';
+import { chromiumMissing, chromiumMissingMessage, launchChromium, openTimeline } from './browser-harness.ts';
+import { traceText, send, deliver } from './trace-builder.ts';
+
+if (chromiumMissing) console.warn(chromiumMissingMessage);
+
+/** Where the screenshot goes; look at it to judge the page as a user would. */
+export const screenshotPath = join(tmpdir(), 'kvlab-viz-e2e', 'timeline.png');
+
+type Api = Record<string, any>;
+const api = (page: Page, expression: string) => page.evaluate(`(() => { const v = window.__kvlabViz; return ${expression}; })()`) as Promise<any>;
+
+function e2eRunDir(): string {
+  const fromEnv = process.env.KVLAB_VIZ_E2E_RUN;
+  if (fromEnv) return fromEnv;
+  const dir = mkdtempSync(join(tmpdir(), 'kvlab-viz-e2e-'));
+  writeSyntheticRun(dir, { seed: 5, nodes: 3, durationMs: 12_000 });
+  return dir;
+}
+
+describe.skipIf(chromiumMissing)('timeline in a browser', () => {
+  let browser: Browser;
+  let server: VizServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = e2eRunDir();
+    server = await startVizServer({ run: resolveRunFiles(dir), port: 0 });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('draws lanes, role bands, arrows and the violation, and jumps to it', async () => {
+    const { page, errors } = await openTimeline(browser, server.url);
+    const counts: Api = await api(page, 'v.counts()');
+    expect(counts.lanes).toBeGreaterThanOrEqual(3);
+    expect(counts.roleBands).toBeGreaterThan(0);
+    expect(counts.arrows + counts.aggregatedArrows).toBeGreaterThan(0);
+    expect(counts.elections).toBeGreaterThan(0);
+    expect(counts.ops).toBeGreaterThan(0);
+    expect(counts.violationMarkers).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.getAttribute('#timeline', 'data-role-bands'))).toBe(counts.roleBands);
+    await page.click('#jump-violation');
+    await page.waitForFunction(() => (window as any).__kvlabViz.view().selection?.kind === 'violation');
+    const view: Api = await api(page, 'v.view()');
+    expect(view.cursorT).toBeGreaterThanOrEqual(view.t0);
+    expect(view.cursorT).toBeLessThanOrEqual(view.t1);
+    expect(await page.textContent('#selection')).toContain('linearizability');
+    expect((await api(page, 'v.counts()')).violationMarkers).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('scrubs, steps by event and by kind, and shows every node at that moment', async () => {
+    const { page, errors } = await openTimeline(browser, server.url);
+    await page.locator('#scrub').fill('5000');
+    await page.waitForFunction(() => (window as any).__kvlabViz.view().cursorEvent > 0);
+    const scrubbed: Api = await api(page, 'v.view()');
+    const [start, end] = [0, await api(page, 'v.view().t1')];
+    expect(scrubbed.cursorT).toBeGreaterThan(start);
+    expect(scrubbed.cursorT).toBeLessThan(end);
+    await page.keyboard.press('n');
+    await page.waitForFunction((before) => (window as any).__kvlabViz.view().cursorEvent === before + 1, scrubbed.cursorEvent);
+    await page.selectOption('#step-kind', 'raft.commit');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction(() => document.querySelector('#cursor-event')?.textContent?.includes('"raft.commit"'));
+    expect(await page.locator('.node-card').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('.node-card .entry.committed').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.statechart[data-machine] .state.current').count()).toBeGreaterThanOrEqual(1);
+    mkdirSync(join(tmpdir(), 'kvlab-viz-e2e'), { recursive: true });
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: screenshotPath });
+    console.log(`timeline screenshot: ${screenshotPath}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('selects a message and shows its fields; filters hide a node', async () => {
+    const { page } = await openTimeline(browser, server.url);
+    await api(page, 'v.selectMessage(0)');
+    await page.waitForFunction(() => document.querySelector('#selection')?.textContent?.includes('msg.type'));
+    expect(await page.textContent('#selection')).toMatch(/delivered at|dropped at|in flight/);
+    const lanes = (await api(page, 'v.counts()')).lanes;
+    await page.click('#filters summary');
+    await page.locator('input[data-filter="hiddenNodes:3"]').uncheck();
+    await page.waitForFunction((before) => (window as any).__kvlabViz.counts().lanes < before, lanes);
+  });
+
+  it('pans by shifting the picture, which matches a full redraw', async () => {
+    const { page } = await openTimeline(browser, server.url);
+    const result = await page.evaluate(`(() => {
+      const v = window.__kvlabViz;
+      v.fit();
+      v.zoom(40);
+      for (let i = 0; i < 10; i += 1) v.panBy(31);
+      const shifted = v.lastFrameShifted();
+      const canvas = document.getElementById('canvas');
+      const g = canvas.getContext('2d');
+      const a = g.getImageData(0, 0, canvas.width, canvas.height).data;
+      v.redrawNow();
+      const b = g.getImageData(0, 0, canvas.width, canvas.height).data;
+      let differ = 0;
+      for (let i = 0; i < a.length; i += 4) if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 60) differ += 1;
+      return { shifted, differShare: differ / (a.length / 4) };
+    })()`) as { shifted: boolean; differShare: number };
+    expect(result.shifted).toBe(true);
+    expect(result.differShare).toBeLessThan(0.02);
+  });
+
+  it('opens a deep link at its moment and node, and lists the shortcuts on ?', async () => {
+    const { page } = await openTimeline(browser, `${server.url}#t=3000&node=2`);
+    const view: Api = await api(page, 'v.view()');
+    expect(view.cursorT).toBe(3000);
+    expect(view.focusNode).toBe(2);
+    expect(await page.isHidden('#help')).toBe(true);
+    await page.keyboard.press('?');
+    expect(await page.isVisible('#help')).toBe(true);
+    expect(await page.textContent('#help')).toContain('next event of the chosen kind');
+  });
+
+  it('opens the exported single-file page from disk', async () => {
+    const file = await writeTimelineHtml(dir, join(dir, 'exported.html'));
+    const { page, errors } = await openTimeline(browser, `file://${file}`);
+    expect((await api(page, 'v.counts()')).roleBands).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.skipIf(chromiumMissing)('a broken trace in a browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  async function serve(trace: string): Promise<VizServer> {
+    return startVizServer({ run: { inMemory: true, name: 'broken', trace, history: null, report: null }, port: 0 });
+  }
+
+  it('names the malformed line and why, and still draws the events before it', async () => {
+    const good = traceText([send(1, 1, 1, 2), deliver(2, 1, 1, 2), send(3, 2, 2, 1), deliver(4, 2, 2, 1)]);
+    const lines = good.split('\n');
+    lines[3] = '{"t":3,"seq":3,"node":2,"kind":"net.send","id":2,"from":2,';
+    const server = await serve(lines.join('\n'));
+    try {
+      const { page, errors } = await openTimeline(browser, server.url);
+      const text = await page.textContent('#problems');
+      expect(text).toContain('trace.jsonl line 4: not valid JSON');
+      expect(await page.getAttribute('#problems', 'class')).toContain('error');
+      expect((await api(page, 'v.counts()')).arrows).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('warns about a truncated last line and shows the prefix', async () => {
+    const good = traceText([send(1, 1, 1, 2), deliver(2, 1, 1, 2), send(3, 2, 2, 1)]);
+    const server = await serve(good.slice(0, good.length - 15));
+    try {
+      const { page } = await openTimeline(browser, server.url);
+      expect(await page.textContent('#problems')).toMatch(/line 4: the last line is cut off/);
+      expect(await page.getAttribute('#problems', 'class')).toContain('warning');
+    } finally {
+      await server.close();
+    }
+  });
+});
