@@ -36,7 +36,7 @@ export function recover(disk: Disk, walDir: string, store: SnapshotStore, option
   const warnings: string[] = [];
   const segments = listSegments(disk, walDir, warnings);
   if (segments.length === 0) return fresh(disk, walDir, store);
-  const scans = segments.map((s, i) => scanSegment(disk, walDir, s, i === segments.length - 1, options.recordBytesMax));
+  const scans = segments.map((s, i) => scanStable(disk, walDir, s, i === segments.length - 1, options.recordBytesMax, warnings));
   const replayed = replaySegments(scans);
   checkTornHeader(scans, replayed);
   const snapshot = chooseSnapshot(store, replayed, warnings, options.tracer);
@@ -68,6 +68,52 @@ function listSegments(disk: Disk, walDir: string, warnings: string[]): SegmentNa
     }
   }
   return segments;
+}
+
+/** Reads of one file before recovery gives up on getting the same bytes twice. */
+const fileReadsMax = 4;
+
+/**
+ * Scans a segment, re-reading it when the scan finds a problem. A read can return damaged bytes while
+ * the disk holds good ones (a transient error on the way), and acting on it could cut acknowledged
+ * records as a "torn tail". A clean scan is trustworthy (every record passed its CRC); a problem is
+ * believed only when a second read returns the very same bytes.
+ */
+function scanStable(disk: Disk, walDir: string, segment: SegmentName, isLast: boolean, recordBytesMax: number, warnings: string[]): SegmentScan {
+  const path = joinPath(walDir, segment.name);
+  let bytes = disk.readFile(path);
+  for (let reads = 1; reads <= fileReadsMax; reads++) {
+    let result: SegmentScan | StorageCorruption;
+    try {
+      result = scanSegment(bytes, path, segment, isLast, recordBytesMax);
+    } catch (e) {
+      if (!(e instanceof StorageCorruption)) throw e;
+      result = e;
+    }
+    if (!(result instanceof StorageCorruption) && result.tornAt === undefined) {
+      if (reads > 1) warnings.push(`re-read ${path} after a read returned damaged bytes; the disk copy is intact`);
+      return result;
+    }
+    const again = disk.readFile(path);
+    if (sameBytes(again, bytes)) {
+      if (result instanceof StorageCorruption) throw result;
+      return result;
+    }
+    bytes = again;
+  }
+  throw new StorageCorruption(path, 0, `${fileReadsMax} reads returned different bytes each time`);
+}
+
+/** Loads a snapshot file, re-reading it once if the first read looks damaged. */
+function loadStable(store: SnapshotStore, file: SnapshotFileName): Snapshot | string {
+  const first = store.load(file);
+  return typeof first === 'string' ? store.load(file) : first;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** No segment: a new node (snapshot files without a WAL mean the WAL was lost, not a crash). */
@@ -107,7 +153,7 @@ function chooseSnapshot(store: SnapshotStore, replayed: Replayed, warnings: stri
     warnings.push(`snapshot at index ${newest.index} term ${newest.term} is recorded in the WAL but its file is missing`);
   }
   for (const file of files) {
-    const loaded = store.load(file);
+    const loaded = loadStable(store, file);
     if (typeof loaded !== 'string') return loaded;
     reject(file, loaded, warnings, tracer);
   }

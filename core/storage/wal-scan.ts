@@ -7,12 +7,11 @@
 // CRC is salted with their offset, so stale or embedded bytes never look valid). Anything else — a
 // bad record with a valid one after it, a bad record in an earlier segment — is corruption of data
 // that may have been acknowledged, and recovery refuses to start.
-import type { Disk } from '../env/disk.ts';
 import { readU32 } from './binary.ts';
 import { StorageCorruption } from './errors.ts';
 import { decodeRecordAt, recordHeaderBytes, RecordType } from './record.ts';
 import { decodeWalRecord, type WalRecord } from './wal-records.ts';
-import { joinPath, type SegmentName } from './segment-name.ts';
+import type { SegmentName } from './segment-name.ts';
 
 export interface ScannedRecord {
   readonly record: WalRecord;
@@ -29,9 +28,8 @@ export interface SegmentScan {
   readonly tornAt?: { readonly offset: number; readonly reason: string };
 }
 
-export function scanSegment(disk: Disk, walDir: string, segment: SegmentName, isLast: boolean, recordBytesMax: number): SegmentScan {
-  const path = joinPath(walDir, segment.name);
-  const bytes = disk.readFile(path);
+/** Scans the bytes of segment `segment` (file `path`); throws StorageCorruption. */
+export function scanSegment(bytes: Uint8Array, path: string, segment: SegmentName, isLast: boolean, recordBytesMax: number): SegmentScan {
   const records: ScannedRecord[] = [];
   let offset = 0;
   while (offset < bytes.length) {
