@@ -138,7 +138,7 @@ export class RespConnection {
     try {
       dispatched = this.services.table.dispatch({ args, connection: this.state, server: this.services.server });
     } catch (error) {
-      dispatched = { command: args[0].toLowerCase(), reply: this.internalError(error, args[0]) };
+      dispatched = { command: 'internal', reply: this.internalError(error, args[0]) };
     }
     if (this.state.closeAfterReply) {
       slot.closeAfter = true;
