@@ -13,7 +13,7 @@ import { encodeFrame } from '../codec/frame.ts';
 import type { MemoryStorage } from '../raft/memory-storage.ts';
 import type { RawNode } from '../raft/raw-node.ts';
 import type { ConfChange, ConfState, Entry, Message, ProposalError, Ready, ReadState } from '../raft/types.ts';
-import { type GroupId, KvlabError, NONE, type NodeId, logIndex } from '../types.ts';
+import { type GroupId, KvlabError, NONE, type NodeId, logIndex, term } from '../types.ts';
 import type { ClientCallback, ClientError, ReadOptions, WriteOptions } from './client-api.ts';
 import type { DurableLog, SyncCallback } from './durable-log.ts';
 import type { NodeConfig } from './node-config.ts';
@@ -176,11 +176,13 @@ export class GroupReplica {
   private pump(): void {
     while (!this.persisting && !this.failed && this.raw.hasReady()) {
       const ready = this.raw.ready();
+      // The term this Ready's role belongs to; by the time the fsync returns the node may have moved on.
+      const term = ready.softState?.role === 'leader' ? this.raw.status().term : 0;
       this.persisting = true;
       this.persist(ready, (error) => {
         this.persisting = false;
         if (error) return this.fatal(error);
-        this.afterPersist(ready);
+        this.afterPersist(ready, term);
       });
       // A synchronous persist (nothing to fsync) finished inside persist(): keep looping.
     }
@@ -211,9 +213,9 @@ export class GroupReplica {
     else writeLog();
   }
 
-  private afterPersist(ready: Ready): void {
+  private afterPersist(ready: Ready, leaderTerm: number): void {
     try {
-      this.mirror(ready);
+      this.mirror(ready, leaderTerm);
       this.send(ready.messages);
       this.applyCommitted(ready.committedEntries);
       this.queueReads(ready.readStates);
@@ -226,7 +228,7 @@ export class GroupReplica {
     this.pump();
   }
 
-  private mirror(ready: Ready): void {
+  private mirror(ready: Ready, leaderTerm: number): void {
     if (ready.snapshot) {
       this.memory.applySnapshot(ready.snapshot);
       this.confState = ready.snapshot.metadata.confState;
@@ -236,7 +238,7 @@ export class GroupReplica {
     this.memory.append(ready.entries);
     if (ready.hardState) this.memory.setHardState(ready.hardState);
     if (ready.hardState) this.parts.observer?.committed(this.env.nodeId, this.group, ready.hardState.commit);
-    if (ready.softState?.role === 'leader') this.parts.observer?.becameLeader(this.env.nodeId, this.group, this.raw.status().term);
+    if (ready.softState?.role === 'leader') this.parts.observer?.becameLeader(this.env.nodeId, this.group, term(leaderTerm));
   }
 
   private send(messages: readonly Message[]): void {

@@ -34,10 +34,12 @@ export const firstGroup = groupId(1);
 export class KvNode implements KvClientApi {
   private readonly groups = new Map<GroupId, GroupReplica>();
   private tickTimer: TimerId | undefined;
+  private lastTickMs: number;
   private stopped = false;
   private requestSeq = 0;
 
   constructor(private readonly env: Env, readonly config: NodeConfig, private readonly deps: KvNodeDeps) {
+    this.lastTickMs = env.clock.nowMs();
     env.network.onReceive((from, frame) => this.receive(from, frame));
     this.openGroup(firstGroup, () => this.scheduleTick());
   }
@@ -113,10 +115,20 @@ export class KvNode implements KvClientApi {
     this.groups.get(decoded.message.group)?.step(decoded.message);
   }
 
+  /**
+   * Ticks follow the monotonic clock, not the count of timer firings: after a stall (a GC pause, a
+   * stopped VM) the missed ticks are made up at once, so election timeouts and the leader's lease
+   * expire when real time says they should. Counting firings would let a paused leader wake up
+   * believing its lease still holds and serve a stale read.
+   */
   private scheduleTick(): void {
     this.tickTimer = this.env.timers.schedule(this.config.tickMs, () => {
       if (this.stopped) return;
-      for (const replica of this.groups.values()) replica.tick();
+      const nowMs = this.env.clock.nowMs();
+      const due = Math.max(1, Math.floor((nowMs - this.lastTickMs) / this.config.tickMs));
+      const ticks = Math.min(due, this.config.electionTicks * 4);
+      this.lastTickMs = due > ticks ? nowMs : this.lastTickMs + ticks * this.config.tickMs;
+      for (const replica of this.groups.values()) for (let i = 0; i < ticks && !this.stopped; i++) replica.tick();
       this.scheduleTick();
     });
   }

@@ -10,6 +10,7 @@
 import type { Operation } from './history-types.ts';
 import { windowKeyOps } from './key-ops.ts';
 import { searchLinearization } from './linearization-search.ts';
+import { withoutUnobservedWrites } from './observed-writes.ts';
 import { ANY, buildSearchProblem, type SearchOp } from './search-problem.ts';
 import type { KnownFailure } from './window-scan.ts';
 
@@ -55,11 +56,11 @@ export function smallestFailingWindow(keyOps: readonly Operation[], known: Known
       if (fails(windowKeyOps(keyOps, starts[middle], to), ANY)) low = middle;
       else high = middle;
     }
-    ops = windowKeyOps(keyOps, starts[low], to);
     fromAnyValue = true;
-    ops = dropNeedlessReads(ops, ANY, fails);
+    ops = dropNeedlessReads(withoutUnobservedWrites(windowKeyOps(keyOps, starts[low], to)), ANY, fails);
   }
-  return { stuck, possibleValues, ops, fromAnyValue, steps };
+  // Report only what matters: optional writes that nobody in the window observes are left out.
+  return { stuck, possibleValues, ops: withoutUnobservedWrites(ops), fromAnyValue, steps };
 }
 
 function dropNeedlessReads(

@@ -1,5 +1,5 @@
-// The verdict for one key. Linearizable histories are the common case and the depth-first search
-// finds a linearization in a few dozen steps per op, so that comes first, on a small budget. If it
+// The verdict for one key. Linearizable histories are the common case and the depth-first search in
+// history order finds a linearization in a few dozen steps per op, so that comes first, on a small budget. If it
 // neither succeeds nor fails, short windows are scanned for a local violation (cheap to prove), and
 // only then does the full search get the rest of the budget.
 import type { Operation } from './history-types.ts';
@@ -26,7 +26,7 @@ export function checkKey(keyOps: readonly Operation[], initialState: number, ste
     steps,
     failure: outcome.verdict === 'not-linearizable' ? { from: -1, to: Infinity, initialState, problem, outcome } : undefined,
   });
-  const quick = searchLinearization(problem, Math.min(stepsMax, quickStepsBase + quickStepsPerOp * keyOps.length));
+  const quick = searchLinearization(problem, Math.min(stepsMax, quickStepsBase + quickStepsPerOp * keyOps.length), 'history');
   if (quick.verdict !== 'unknown') return whole(quick, quick.steps);
   let steps = quick.steps;
   // Half of what is left at most, so that the full search keeps a fair chance.

@@ -9,15 +9,14 @@
 // (config-cache.ts), which keeps the search polynomial on the histories real systems produce.
 //
 // Optional ops (info, or cut by a window) are what makes the search explode, so two rules keep them in
-// check. Required candidates are tried before optional ones, so a configuration is first reached with
-// as few optional ops used as possible, and the ones reached later with more are dominated. And an
+// check. Required candidates may be tried before optional ones ('required-first'), so a configuration
+// is first reached with as few optional ops used as possible, and the ones reached later with more are
+// dominated. And an
 // optional write is "dead" once every required op that needs its value is linearized (and no optional
 // op needs it): using it can no longer help, so it leaves the list, and it does not count in L.
 import { assert } from '../../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
 import { applyOp, ILLEGAL, neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
-
-const phased = process.env.PHASE === '1';
 
 export type SearchVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
@@ -36,8 +35,16 @@ export interface SearchOutcome {
   readonly frontierStates: readonly number[];
 }
 
-export function searchLinearization(problem: SearchProblem, stepsMax: number): SearchOutcome {
-  return new LinearizationSearch(problem).run(stepsMax);
+/**
+ * Candidate order. 'history': invokes in history order, optional ops among them, which finds a
+ * linearization fastest when there is one (an info write that happened is used as soon as it can be).
+ * 'required-first': optional ops only when no required one fits, which explores fewer configurations
+ * when there is none (see the file comment).
+ */
+export type CandidateOrder = 'history' | 'required-first';
+
+export function searchLinearization(problem: SearchProblem, stepsMax: number, order: CandidateOrder = 'required-first'): SearchOutcome {
+  return new LinearizationSearch(problem, order === 'required-first').run(stepsMax);
 }
 
 class LinearizationSearch {
@@ -65,7 +72,7 @@ class LinearizationSearch {
   private frontierOp = -1;
   private readonly frontierStates: number[] = [];
 
-  constructor(private readonly problem: SearchProblem) {
+  constructor(private readonly problem: SearchProblem, private readonly requiredFirst: boolean) {
     const n = problem.opCount;
     this.head = 2 * n;
     this.tail = 2 * n + 1;
@@ -84,7 +91,7 @@ class LinearizationSearch {
   }
 
   run(stepsMax: number): SearchOutcome {
-    const { next, head, required, problem } = this;
+    const { next, head, required, problem, requiredFirst } = this;
     let entry = next[head];
     let wanted = 1; // 1: try required candidates; 0: then optional ones
     while (this.remaining > 0) {
@@ -93,7 +100,7 @@ class LinearizationSearch {
       assert(entry !== this.tail, 'linearization search walked off the list with required ops left');
       if ((entry & 1) === 0) {
         const op = entry >> 1;
-        if (!phased || required[op] === wanted) {
+        if (required[op] === wanted || !requiredFirst) {
           const after = applyOp(problem, op, this.state);
           if (after !== ILLEGAL && this.tryLinearize(op, after)) {
             entry = next[head];
@@ -105,7 +112,7 @@ class LinearizationSearch {
         continue;
       }
       // A completion of an op not yet linearized: no required candidate is left before it.
-      if (phased && wanted === 1 && this.optional.listed > 0) {
+      if (requiredFirst && wanted === 1 && this.optional.listed > 0) {
         wanted = 0;
         entry = next[head];
         continue;

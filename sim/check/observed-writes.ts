@@ -34,15 +34,30 @@ function needed(op: Operation): string | null | undefined {
  *    required with that deadline.
  */
 export function prepareOps(ops: readonly SearchOp[], initialState: number): PreparedOp[] {
+  return promoteObservedUniqueWrites(withoutUnobservedWrites(ops), initialState);
+}
+
+/** `ops` without the optional writes whose value no op reads or expects (rule 1 above). */
+export function withoutUnobservedWrites(ops: readonly SearchOp[]): SearchOp[] {
+  const observed = new Set<string | null>();
+  for (const { source } of ops) {
+    const need = needed(source);
+    if (need !== undefined) observed.add(need);
+  }
+  return ops.filter(({ source, required }) => {
+    const value = written(source);
+    return required || value === undefined || observed.has(value);
+  });
+}
+
+function promoteObservedUniqueWrites(ops: readonly SearchOp[], initialState: number): PreparedOp[] {
   const writers = new Map<string | null, number>();
   const firstObserver = new Map<string | null, Operation>();
-  const observed = new Set<string | null>();
   for (const { source, required } of ops) {
     const value = written(source);
     if (value !== undefined) writers.set(value, (writers.get(value) ?? 0) + 1);
     const need = needed(source);
     if (need === undefined) continue;
-    observed.add(need);
     const first = firstObserver.get(need);
     if (required && (first === undefined || (source.completeIndex as number) < (first.completeIndex as number))) {
       firstObserver.set(need, source);
@@ -55,7 +70,6 @@ export function prepareOps(ops: readonly SearchOp[], initialState: number): Prep
       prepared.push(op);
       continue;
     }
-    if (!observed.has(value)) continue;
     const observer = firstObserver.get(value);
     // null is where every key starts, and ANY may be the value itself: neither proves the write happened.
     const unique = value !== null && initialState !== ANY && writers.get(value) === 1;

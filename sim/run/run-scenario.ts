@@ -106,12 +106,17 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
     budget: { remaining: w.opsMax ?? Number.MAX_SAFE_INTEGER },
   };
   const { world } = cluster;
+  const linkRandom = random.child('client-link');
+  /** Clients sit next to the nodes: 50–250 µs each way. */
+  const clientLinkUs = () => linkRandom.int(50, 250);
   for (let c = 0; c < w.clients; c++) {
     const client = new SimClient(
       {
         nowUs: () => world.sim.nowUs,
         schedule: (delayUs, callback) => void world.sim.schedule(delayUs, callback),
         api: (node) => cluster.node(node),
+        toNode: (node, deliver) => void world.sim.schedule(clientLinkUs(), deliver, node),
+        toClient: (deliver) => void world.sim.schedule(clientLinkUs(), deliver),
         onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
         nodes: () => cluster.members(),
         tracer: world.tracer,

@@ -15,6 +15,13 @@ export interface ClientWorld {
   schedule(delayUs: number, callback: () => void): void;
   /** A node's client API, or undefined when the node is down. */
   api(node: NodeId): KvClientApi | undefined;
+  /**
+   * Carries a request to `node`: runs `deliver` as an event of that node after the client link's
+   * latency, so a paused node takes it only when it resumes and a crashed one never does.
+   */
+  toNode(node: NodeId, deliver: () => void): void;
+  /** Carries a reply back to the client after the link's latency. */
+  toClient(deliver: () => void): void;
   nodes(): readonly NodeId[];
   /** Calls `listener` if `node` goes down (the client's connection breaks); returns a cancel function. */
   onNodeDown?(node: NodeId, listener: () => void): () => void;
@@ -81,15 +88,19 @@ export class SimClient {
       this.complete(op, call, outcome, startUs, read, receipt);
     };
     this.world.schedule(this.plan.timeoutUs, () => settle('info'));
-    const api = this.world.api(this.node);
-    if (!api) {
-      // The node is down: the request never left the client.
+    const node = this.node;
+    if (!this.world.api(node)) {
+      // The node is down: the connection is refused, the request never left the client.
       this.world.schedule(1, () => settle('fail'));
       return;
     }
     // A crash breaks the connection: the client learns at once that the outcome is unknown.
-    unwatch = this.world.onNodeDown?.(this.node, () => this.world.schedule(1, () => settle('info')));
-    this.send(api, call, (outcome, read, receipt) => settle(outcome, read, receipt));
+    unwatch = this.world.onNodeDown?.(node, () => this.world.schedule(1, () => settle('info')));
+    this.world.toNode(node, () => {
+      const api = this.world.api(node);
+      if (!api) return;
+      this.send(api, call, (outcome, read, receipt) => this.world.toClient(() => settle(outcome, read, receipt)));
+    });
   }
 
   private send(api: KvClientApi, call: OperationCall, done: (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => void): void {
