@@ -144,6 +144,7 @@ export class Raft {
       this.term = term;
       this.vote = NONE;
       this.termLeader = NONE;
+      this.assembly = undefined; // a new term: the old leader's snapshot transfer is over
       this.trace('raft.term', () => ({ term }));
     }
     this.lead = NONE;

@@ -82,6 +82,7 @@ export class RawNode {
 
   /** Asks for a linearizable read point; a ReadState with this context appears in a later Ready. */
   readIndex(context: Uint8Array): ProposalError | null {
+    if (context.length === 0) return { code: 'proposalDropped', reason: 'a read request needs a non-empty context' };
     return this.local('readIndex', { context });
   }
 
