@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('bug registry', () => {
   it('lists every bug of every layer once, the node host ackBeforeFsync included', () => {
-    const expected = [...RAFT_BUGS, ...STORAGE_BUGS, ...KV_BUGS].map((b) => b.name).concat('ackBeforeFsync');
+    const expected = [...RAFT_BUGS, ...STORAGE_BUGS, ...KV_BUGS].map((b): string => b.name).concat('ackBeforeFsync');
     expect(BUG_REGISTRY.map((b) => b.name).sort()).toEqual([...expected].sort());
     expect(new Set(BUG_REGISTRY.map((b) => b.name)).size).toBe(BUG_REGISTRY.length);
     expect(findBug('ackBeforeFsync')?.layer).toBe('node');
