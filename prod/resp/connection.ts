@@ -2,9 +2,10 @@
 // even though writes complete asynchronously (a slot per command, flushed from the head).
 //
 // Backpressure instead of unbounded buffers: we stop reading the socket while pipelineDepthMax commands
-// await their replies or while outputBytesSoftMax reply bytes wait for the client to read them, and we
-// resume when both drop. A client that keeps pipelining without reading past outputBytesHardMax is
-// disconnected (Redis's client-output-buffer-limit).
+// await their replies or while outputBytesSoftMax reply bytes wait to be written or read, and we resume
+// when both drop. Reply bytes queued past outputBytesHardMax (finished replies not yet written plus the
+// socket's unsent bytes) disconnect the client, as Redis's client-output-buffer-limit does: a pipeline
+// of GETs of large values cannot make the node hold gigabytes.
 import type { Socket } from 'node:net';
 import type { RequestMetrics, RequestOutcome } from '../metrics/request-metrics.ts';
 import type { CommandTable, Dispatched } from './command-table.ts';
@@ -21,6 +22,9 @@ export interface ConnectionServices {
   /** A handler threw (a bug): the client got `-ERR internal error`, the server keeps running. */
   readonly onInternalError: (error: unknown, command: string) => void;
 }
+
+/** Replies are batched into socket writes of about this size (one huge string could exceed V8's limit). */
+const WRITE_BYTES_MAX = 1024 * 1024;
 
 interface ReplySlot {
   encoded: string | null;
@@ -50,6 +54,8 @@ export class RespConnection {
   private readonly parser: RespParser;
   /** Commands dispatched and not yet written, oldest first; at most pipelineDepthMax (+1 protocol error). */
   private readonly slots: ReplySlot[] = [];
+  /** Bytes of the encoded replies in `slots`. */
+  private encodedBytes = 0;
   /** No more requests will be read: QUIT, a protocol error, or the socket closed. */
   private stopped = false;
   private closed = false;
@@ -96,21 +102,35 @@ export class RespConnection {
     this.socket.destroy();
   }
 
-  /** Dispatches buffered requests while the limits allow, writes finished replies, adjusts reading. */
+  /**
+   * Dispatches buffered requests while the limits allow, writes finished replies, adjusts reading.
+   * Never throws: it runs from socket events and promise callbacks, where a throw would take the
+   * process down; a bug here costs this connection only.
+   */
   private pump(): void {
     if (this.closed) return;
-    // Flush first: finished replies free their slots, so a full pipeline can take more commands.
-    // Each pass dispatches at least one command or stops, and the last action is always a flush.
-    for (;;) {
-      this.flush();
-      if (this.closed || this.dispatchBuffered() === 0) break;
+    try {
+      // Flush first: finished replies free their slots, so a full pipeline can take more commands.
+      // Each pass dispatches at least one command or stops, and the last action is always a flush.
+      for (;;) {
+        this.flush();
+        if (this.closed || this.dispatchBuffered() === 0) break;
+      }
+      this.adjustReading();
+    } catch (error) {
+      this.services.onInternalError(error, 'connection');
+      this.destroy();
     }
-    this.adjustReading();
+  }
+
+  /** Reply bytes held for this client: encoded but unwritten, plus written but unsent. */
+  private outputBytes(): number {
+    return this.encodedBytes + this.socket.writableLength;
   }
 
   private canDispatch(): boolean {
     const { limits } = this.services.server;
-    return !this.stopped && this.slots.length < limits.pipelineDepthMax && this.socket.writableLength < limits.outputBytesSoftMax;
+    return !this.stopped && this.slots.length < limits.pipelineDepthMax && this.outputBytes() < limits.outputBytesSoftMax;
   }
 
   private dispatchBuffered(): number {
@@ -149,8 +169,10 @@ export class RespConnection {
     }
     const finish = (reply: RespReply) => {
       slot.encoded = this.encode(reply, dispatched.command);
+      this.encodedBytes += slot.encoded.length;
       const seconds = (this.services.monotonicMs() - startedMs) / 1000;
       this.services.metrics.observe('resp', dispatched.command, outcomeOf(reply), seconds);
+      if (this.outputBytes() > this.services.server.limits.outputBytesHardMax) this.destroy();
     };
     const { reply } = dispatched;
     if (!(reply instanceof Promise)) {
@@ -159,6 +181,10 @@ export class RespConnection {
     }
     reply
       .then(finish, (error: unknown) => finish(this.internalError(error, dispatched.command)))
+      .catch((error: unknown) => {
+        this.services.onInternalError(error, dispatched.command);
+        this.destroy();
+      })
       .then(() => this.pump());
   }
 
@@ -176,32 +202,40 @@ export class RespConnection {
     return errorReply(`ERR internal error: ${message}`);
   }
 
-  /** Writes every finished reply at the head of the queue in one socket write. */
+  /** Writes the finished replies at the head of the queue, in socket writes of about WRITE_BYTES_MAX. */
   private flush(): void {
     let out = '';
     let closeAfter = false;
-    while (this.slots.length > 0 && this.slots[0].encoded !== null) {
+    while (!this.closed && this.slots.length > 0 && this.slots[0].encoded !== null) {
       const slot = this.slots.shift()!;
       out += slot.encoded;
-      if (slot.closeAfter) {
-        closeAfter = true;
-        break;
+      this.encodedBytes -= slot.encoded!.length;
+      closeAfter = slot.closeAfter;
+      if (closeAfter || out.length >= WRITE_BYTES_MAX) {
+        this.write(out);
+        out = '';
       }
+      if (closeAfter) break;
     }
-    if (out.length > 0 && !this.closed) this.socket.write(Buffer.from(out, 'latin1'));
+    this.write(out);
     if (closeAfter) {
       this.stopped = true;
       this.slots.length = 0;
+      this.encodedBytes = 0;
       this.socket.end();
-    } else if (this.socket.writableLength > this.services.server.limits.outputBytesHardMax) {
+    } else if (this.outputBytes() > this.services.server.limits.outputBytesHardMax) {
       this.destroy();
     }
+  }
+
+  private write(text: string): void {
+    if (text.length > 0 && !this.closed) this.socket.write(Buffer.from(text, 'latin1'));
   }
 
   private adjustReading(): void {
     if (this.closed) return;
     const { limits } = this.services.server;
-    const wantsMore = !this.stopped && this.slots.length < limits.pipelineDepthMax && this.socket.writableLength < limits.outputBytesSoftMax;
+    const wantsMore = !this.stopped && this.slots.length < limits.pipelineDepthMax && this.outputBytes() < limits.outputBytesSoftMax;
     if (wantsMore && this.paused) {
       this.paused = false;
       this.socket.resume();

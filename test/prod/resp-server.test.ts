@@ -200,6 +200,17 @@ describe('RESP server', () => {
     expect(await setup.command('PING')).toBe('PONG');
   });
 
+  it('disconnects a pipeline whose finished replies alone pass outputBytesHardMax', async () => {
+    const server = await serve({ limits: { outputBytesSoftMax: 1024 * 1024, outputBytesHardMax: 4 * 1024 * 1024 } });
+    const setup = await client(server);
+    expect(await setup.command('SET', 'v', 'x'.repeat(1024 * 1024))).toBe('OK');
+    const greedy = await client(server);
+    greedy.send(multibulk('GET', 'v').repeat(16));
+    expect(await greedy.waitClosed(5000)).toBe(true);
+    expect(greedy.rawBuffered().length).toBeLessThan(16 * 1024 * 1024);
+    expect(await setup.command('STRLEN', 'v')).toBe(1024 * 1024);
+  });
+
   it('answers -ERR internal error when the node misbehaves, and keeps serving', async () => {
     const errors: string[] = [];
     const weird: KvClientApi = {
