@@ -132,6 +132,22 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
     await page.keyboard.press('?');
     expect(await page.isVisible('#help')).toBe(true);
     expect(await page.textContent('#help')).toContain('next event of the chosen kind');
+    await page.keyboard.press('Escape');
+    expect(await page.isHidden('#help')).toBe(true);
+  });
+
+  it('plays from the cursor and finds events by text', async () => {
+    const { page } = await openTimeline(browser, `${server.url}#t=1000`);
+    await page.keyboard.press('.'); // faster
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => (window as any).__kvlabViz.view().cursorT > 1000);
+    await page.keyboard.press(' ');
+    expect((await api(page, 'v.view()')).playing).toBe(false);
+    await page.keyboard.press('/');
+    await page.keyboard.type('raft.role');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /\d+ \/ \d+/.test(document.querySelector('#search-status')?.textContent ?? ''));
+    expect(await page.textContent('#cursor-event')).toContain('"raft.role"');
   });
 
   it('opens the exported single-file page from disk', async () => {

@@ -64,6 +64,23 @@ describe('client operations', () => {
     const report = JSON.stringify({ scenario: 's', seed: 1, verdict: 'fail', checks: [{ name: 'linearizability', verdict: 'fail', detail: { ops: [4] } }], stats: {} });
     const model = readTimeline(traceText(events.slice(0, 6)), { reportText: report });
     expect(model.report?.verdict).toBe('fail');
-    expect(model.violations.map((v) => [v.check, v.t, v.resolved.map((o) => o.op)])).toEqual([['linearizability', 1000, [4]]]);
+    expect(model.violations.map((v) => [v.check, v.t, v.resolved.map((o) => o.op)])).toEqual([["linearizability", 40, [4]]]);
+  });
+});
+
+describe('violations from report.json', () => {
+  it('reads the ops a failed check names and places a stated time on the timeline', () => {
+    const report = JSON.stringify({
+      scenario: 's', seed: 1, verdict: 'fail', checks: [
+        { name: 'linearizability', verdict: 'fail', detail: 'ops 0 and 4 disagree', ops: [0, 4] },
+        { name: 'raft-invariants', verdict: 'fail', detail: 'state-machine-safety at 321.5 ms: group 1 index 58' },
+        { name: 'durability', verdict: 'pass', detail: 'ok' },
+      ],
+    });
+    const model = readTimeline(traceText(events.slice(0, 6)), { reportText: report });
+    expect(model.violations.map((v) => [v.check, v.t, v.ops])).toEqual([
+      ['linearizability', 40, [0, 4]],
+      ['raft-invariants', 321.5, []],
+    ]);
   });
 });

@@ -55,6 +55,10 @@ export class TimelineApp {
       toggleHelp: () => this.controls.toggleHelp(),
       focusSearch: () => this.controls.search.focus(),
       toggleFilters: () => (this.controls.filters.open = !this.controls.filters.open),
+      closePanels: () => {
+        this.controls.help.hidden = true;
+        this.controls.filters.open = false;
+      },
     });
     this.controls = new Controls(els.toolbar, els.footer, model, this.state, this.actions, table);
     document.body.append(this.controls.help);

@@ -3,6 +3,7 @@
 import type { TimelineModel } from '../model/timeline-model.ts';
 import type { Actions } from './actions.ts';
 import { el, formatMs } from './dom.ts';
+import { colourOfRole, dropColour, messageColour, okabeIto, outcomeColour, violationColour } from './palette.ts';
 import type { Shortcut } from './shortcuts.ts';
 import type { Filters, ViewState, ViewStateData } from './view-state.ts';
 
@@ -122,9 +123,29 @@ export class Controls {
         el('h2', {}, 'Keyboard shortcuts'),
         el('table', {}, ...rows),
         el('p', { class: 'hint' }, 'Mouse: wheel zooms around the pointer, drag pans, click picks a moment (and the message, operation or fault under the pointer).'),
+        legend(),
         close));
     help.hidden = true;
     close.addEventListener('click', () => (help.hidden = true));
     return help;
   }
+}
+
+/** What the marks mean, with their colours (the full text is docs/visualizer.md). */
+function legend(): HTMLElement {
+  const swatch = (colour: string, style = '') => el('span', { class: 'swatch', style: `background:${colour};${style}` });
+  const line = (colour: string, dashed = false) => el('span', { class: 'swatch line', style: `border-top:2px ${dashed ? 'dashed' : 'solid'} ${colour}` });
+  const item = (mark: HTMLElement, text: string) => el('li', {}, mark, ` ${text}`);
+  return el('div', { class: 'legend' },
+    el('h3', {}, 'Legend'),
+    el('ul', {},
+      item(swatch(colourOfRole('follower')), 'follower'), item(swatch(colourOfRole('preCandidate')), 'pre-candidate'),
+      item(swatch(colourOfRole('candidate')), 'candidate'), item(swatch(colourOfRole('leader')), 'leader (bands show the term: t3)'),
+      item(swatch('#fff', 'background-image:repeating-linear-gradient(45deg,#555 0 2px,#fff 2px 5px)'), 'crashed / paused / stopped (hatched)'),
+      item(swatch('rgba(230,159,0,.3)'), 'partition: lanes tinted by side, named in the fault strip'),
+      item(line(messageColour.append), 'append'), item(line(messageColour.heartbeat), 'heartbeat'), item(line(messageColour.vote), 'vote / pre-vote'),
+      item(el('span', { style: `color:${dropColour};font-weight:700` }, '×'), 'dropped message'), item(line('#333', true), 'network duplicate (ring at its start)'),
+      item(swatch(okabeIto.bluishGreen, 'width:3px'), 'commit index advanced'), item(el('span', { style: `color:${okabeIto.blue}` }, '▼'), 'leader elected; ○ campaign'),
+      item(swatch(outcomeColour.ok), 'client op ok'), item(swatch(outcomeColour.fail), 'fail'), item(swatch(outcomeColour.info), 'info (unknown)'), item(swatch(outcomeColour.pending), 'pending'),
+      item(line(violationColour, true), 'violation (its operations are ringed)')));
 }

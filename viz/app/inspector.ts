@@ -69,7 +69,7 @@ export class Inspector {
       return fault === undefined ? null : [['fault', fault.label], ['from', formatMs(fault.start)], ['to', fault.open ? 'end of trace (never healed)' : formatMs(fault.end)], ['fields', jsonText(fault.fields)]];
     }
     const v = this.model.violations[s.index];
-    return v === undefined ? null : [['check', v.check], ['at', formatMs(v.t)], ['detail', jsonText(v.detail)], ['operations', v.ops.join(', ')]];
+    return v === undefined ? null : [['check', v.check], ['at', formatMs(v.t)], ['detail', typeof v.detail === 'string' ? v.detail : jsonText(v.detail)], ['operations', v.ops.join(', ') || '—']];
   }
 
   private messageRows(i: number): Array<[string, string]> {

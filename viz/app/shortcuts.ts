@@ -13,6 +13,7 @@ export interface ShortcutHooks {
   toggleHelp(): void;
   focusSearch(): void;
   toggleFilters(): void;
+  closePanels(): void;
 }
 
 const key = (k: string, shift = false) => (e: KeyboardEvent) => e.key === k && e.shiftKey === shift;
@@ -34,7 +35,7 @@ export function shortcutTable(actions: Actions, state: ViewState, hooks: Shortcu
     { keys: '1 … 9', does: 'inspect node 1 … 9', match: (e) => /^[1-9]$/.test(e.key), run: () => undefined },
     { keys: '/', does: 'search the events (Enter: next match, Shift+Enter: previous)', match: key('/'), run: () => hooks.focusSearch() },
     { keys: 'f', does: 'show / hide the filters', match: key('f'), run: () => hooks.toggleFilters() },
-    { keys: 'Esc', does: 'clear the selection, close panels', match: key('Escape'), run: () => state.update({ selection: null }) },
+    { keys: 'Esc', does: 'clear the selection, close panels', match: key('Escape'), run: () => (state.update({ selection: null }), hooks.closePanels()) },
     { keys: '?', does: 'show / hide this help', match: (e) => e.key === '?', run: () => hooks.toggleHelp() },
   ];
 }

@@ -5,6 +5,13 @@ export interface ReportCheck {
   readonly name: string;
   readonly verdict: string;
   readonly detail: unknown;
+  /** History indexes of the operations involved, when the checker names them. */
+  readonly ops: readonly number[];
+}
+
+function opsOf(check: Record<string, unknown> | null): number[] {
+  const named = Array.isArray(check?.ops) ? check.ops : (check?.detail as { ops?: unknown } | null)?.ops;
+  return Array.isArray(named) ? named.filter((v): v is number => Number.isInteger(v)) : [];
 }
 
 export interface ReportSummary {
@@ -31,7 +38,7 @@ export function readReport(text: string, file = 'report.json'): { report: Report
       scenario: String(value.scenario ?? ''),
       seed: typeof value.seed === 'number' ? value.seed : null,
       verdict: value.verdict,
-      checks: checks.map((c: Record<string, unknown>) => ({ name: String(c?.name ?? '?'), verdict: String(c?.verdict ?? '?'), detail: c?.detail })),
+      checks: checks.map((c: Record<string, unknown>) => ({ name: String(c?.name ?? '?'), verdict: String(c?.verdict ?? '?'), detail: c?.detail, ops: opsOf(c) })),
       stats: typeof value.stats === 'object' && value.stats !== null ? (value.stats as Record<string, unknown>) : {},
     },
     problems: [],

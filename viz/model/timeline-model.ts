@@ -208,10 +208,20 @@ export class TimelineReader {
     return report.checks
       .filter((check) => check.verdict === 'fail')
       .map((check) => {
-        const ops = opIndexes((check.detail as { ops?: unknown } | null)?.ops);
-        return { t: endT, check: check.name, detail: check.detail, ops, resolved: resolve(ops), eventIndex: -1 };
+        const resolved = resolve(check.ops);
+        return { t: reportViolationTime(check.detail, resolved, endT), check: check.name, detail: check.detail, ops: check.ops, resolved, eventIndex: -1 };
       });
   }
+}
+
+/**
+ * When a failed check from report.json happened: once its last operation completed, else the
+ * "at <t> ms" its detail states, else the end of the run.
+ */
+function reportViolationTime(detail: unknown, resolved: readonly ClientOp[], endT: number): number {
+  if (resolved.length > 0) return Math.min(endT, Math.max(...resolved.map((op) => op.end)));
+  const stated = typeof detail === 'string' ? /\bat (\d+(?:\.\d+)?) ms\b/.exec(detail) : null;
+  return stated !== null ? Math.min(endT, Number(stated[1])) : endT;
 }
 
 /** Lane keys are group * laneKeyNodesMax + node (numbers hash faster than strings on the hot path). */
