@@ -3,6 +3,7 @@
 // and the network (deliver queued messages in order, unless a partition or filter drops them).
 import { createRandom } from '../../sim/random.ts';
 import { decodeConfChange } from '../../core/codec/conf-change.ts';
+import { decodeFrame, encodeFrame } from '../../core/codec/frame.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
 import { BOOTSTRAP_HARD_STATE, MemoryStorage, bootstrapSnapshot } from '../../core/raft/memory-storage.ts';
 import { RawNode } from '../../core/raft/raw-node.ts';
@@ -57,6 +58,8 @@ export interface NetworkOptions {
   readonly learners?: readonly number[];
   /** Nodes created empty (to join later). */
   readonly joiners?: readonly number[];
+  /** Round-trip every delivered message through the wire codec (encodeFrame/decodeFrame). */
+  readonly wire?: boolean;
   readonly config?: Partial<RaftConfig>;
   readonly seed?: number | string;
 }
@@ -178,7 +181,7 @@ export class RaftNetwork {
     for (const m of batch) {
       if (this.dropped(m)) continue;
       this.onDeliver?.(m);
-      this.nodes.get(m.to)!.raw.step(m);
+      this.nodes.get(m.to)!.raw.step(this.overWire(m));
       delivered++;
     }
     return delivered;
@@ -192,7 +195,14 @@ export class RaftNetwork {
   }
 
   stepMessages(msgs: readonly Message[]): void {
-    for (const m of msgs) if (!this.dropped(m)) this.nodes.get(m.to)!.raw.step(m);
+    for (const m of msgs) if (!this.dropped(m)) this.nodes.get(m.to)!.raw.step(this.overWire(m));
+  }
+
+  private overWire(m: Message): Message {
+    if (!this.options.wire) return m;
+    const frame = decodeFrame(encodeFrame({ kind: 'raft', message: m }));
+    assert(frame.kind === 'raft', 'a raft frame decoded as another kind');
+    return frame.message;
   }
 
   /** Processes and delivers until nothing moves. */

@@ -128,7 +128,8 @@ function compactAtApplied(net: RaftNetwork, id: number): void {
 
 export function runChaos(seed: number, steps: number, extra: Partial<RaftConfig> = {}, lossP = 0.1): { checker: SafetyChecker; net: RaftNetwork; rng: Random } {
   const rng = createRandom(`raft-chaos-${seed}`);
-  const net = new RaftNetwork(POOL, { joiners: [4, 5], config: { ...randomConfig(rng), ...extra }, seed });
+  // Even seeds send every message through the wire codec, as the simulator does.
+  const net = new RaftNetwork(POOL, { joiners: [4, 5], config: { ...randomConfig(rng), ...extra }, seed, wire: seed % 2 === 0 });
   const checker = new SafetyChecker(net);
   for (let step = 0; step < steps; step++) chaosStep(net, rng, checker, step, lossP);
   return { checker, net, rng };
