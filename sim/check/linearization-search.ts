@@ -16,7 +16,7 @@
 // op needs it): using it can no longer help, so it leaves the list, and it does not count in L.
 import { assert } from '../../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
-import { applyOp, ILLEGAL, neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
+import { ANY, applyOp, GET, ILLEGAL, neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
 
 export type SearchVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
@@ -58,9 +58,12 @@ class LinearizationSearch {
   private readonly stackOp: Int32Array;
   private readonly stackState: Int32Array;
   private readonly stackPrefix: Int32Array;
+  private readonly stackForced: Uint8Array;
   private readonly holes: Int32Array;
   private readonly optional: OptionalWrites;
   private depth = 0;
+  /** 1: trying required candidates; 0: optional ones (required-first order only). */
+  private wanted = 1;
   private state: number;
   /** 1 + the largest linearized required op id. */
   private prefix = 0;
@@ -84,6 +87,7 @@ class LinearizationSearch {
     this.stackOp = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackPrefix = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
     this.holes = new Int32Array(n);
     this.state = problem.initialState;
     this.remaining = problem.requiredCount;
@@ -93,18 +97,28 @@ class LinearizationSearch {
   run(stepsMax: number): SearchOutcome {
     const { next, head, required, problem, requiredFirst } = this;
     let entry = next[head];
-    let wanted = 1; // 1: try required candidates; 0: then optional ones
+    let fresh = true; // a configuration just reached: look for a read to take first
     while (this.remaining > 0) {
       if (this.steps >= stepsMax) return this.outcome('unknown');
       this.steps++;
+      if (fresh) {
+        fresh = false;
+        entry = next[head];
+        this.wanted = 1;
+        const read = this.readThatFits();
+        if (read < 0) continue;
+        if (this.tryLinearize(read, this.state, true)) fresh = true;
+        else entry = this.backtrack(); // the configuration with the read is covered, so this one is too
+        if (entry < 0) return this.outcome('not-linearizable');
+        continue;
+      }
       assert(entry !== this.tail, 'linearization search walked off the list with required ops left');
       if ((entry & 1) === 0) {
         const op = entry >> 1;
-        if (required[op] === wanted || !requiredFirst) {
+        if (required[op] === this.wanted || !requiredFirst) {
           const after = applyOp(problem, op, this.state);
-          if (after !== ILLEGAL && this.tryLinearize(op, after)) {
-            entry = next[head];
-            wanted = 1;
+          if (after !== ILLEGAL && this.tryLinearize(op, after, false)) {
+            fresh = true;
             continue;
           }
         }
@@ -112,21 +126,51 @@ class LinearizationSearch {
         continue;
       }
       // A completion of an op not yet linearized: no required candidate is left before it.
-      if (requiredFirst && wanted === 1 && this.optional.listed > 0) {
-        wanted = 0;
+      if (requiredFirst && this.wanted === 1 && this.optional.listed > 0) {
+        this.wanted = 0;
         entry = next[head];
         continue;
       }
       this.recordFrontier(entry);
-      if (this.depth === 0) return this.outcome('not-linearizable');
-      const undone = this.pop();
-      wanted = required[undone];
-      entry = next[2 * undone];
+      entry = this.backtrack();
+      if (entry < 0) return this.outcome('not-linearizable');
     }
     return this.outcome('linearizable');
   }
 
-  private tryLinearize(op: number, after: number): boolean {
+  /**
+   * A candidate read (invoked before the first pending completion) of the value the register holds.
+   * Taking it now loses nothing: in any linearization from here it could move to the front, since a
+   * read changes no state and nothing still pending had to come before it. So it is taken without
+   * trying the alternatives (a "forced" step), which spares the search every order among reads.
+   */
+  private readThatFits(): number {
+    const { next, problem, state } = this;
+    if (state === ANY) return -1; // reading from ANY would fix the value: a real choice
+    for (let entry = next[this.head]; entry !== this.tail && (entry & 1) === 0; entry = next[entry]) {
+      const op = entry >> 1;
+      if (problem.kind[op] === GET && problem.arg1[op] === state && problem.required[op] === 1) return op;
+    }
+    return -1;
+  }
+
+  /**
+   * Undoes the last choice and returns the entry after it, from which the walk goes on; -1 when there
+   * is none left. A forced step has no alternatives, so its configuration is undone as well.
+   */
+  private backtrack(): number {
+    while (this.depth > 0) {
+      const forced = this.stackForced[this.depth - 1] === 1;
+      const undone = this.pop();
+      if (!forced) {
+        this.wanted = this.required[undone];
+        return this.next[2 * undone];
+      }
+    }
+    return -1;
+  }
+
+  private tryLinearize(op: number, after: number, forced: boolean): boolean {
     const stateBefore = this.state;
     const prefixBefore = this.prefix;
     this.linearize(op);
@@ -136,6 +180,7 @@ class LinearizationSearch {
       this.stackOp[this.depth] = op;
       this.stackState[this.depth] = stateBefore;
       this.stackPrefix[this.depth] = prefixBefore;
+      this.stackForced[this.depth] = forced ? 1 : 0;
       this.depth++;
       this.state = after;
       return true;

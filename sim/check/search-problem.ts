@@ -11,7 +11,8 @@ export const ANY = -1;
 /** Result of applying an operation whose precondition does not hold in the current state. */
 export const ILLEGAL = -2;
 
-const GET = 0;
+/** problem.kind of a get. */
+export const GET = 0;
 const PUT = 1;
 const DELETE = 2;
 const CAS = 3;

@@ -14,8 +14,8 @@ import { ANY, buildSearchProblem, type SearchProblem } from './search-problem.ts
  * proves nothing either way).
  */
 export const scanPasses: ReadonlyArray<{ readonly windowOps: number; readonly windowStepsMax: number }> = [
-  { windowOps: 16, windowStepsMax: 20_000 },
-  { windowOps: 48, windowStepsMax: 100_000 },
+  { windowOps: 16, windowStepsMax: 60_000 },
+  { windowOps: 40, windowStepsMax: 250_000 },
 ];
 
 /** A window that does not linearize: ops between history positions from..to, starting in initialState. */
