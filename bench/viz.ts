@@ -5,6 +5,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticRun } from '../viz/dev/synthetic-trace.ts';
+import { writeTimelineHtml } from '../viz/server/export-html.ts';
 import { resolveRunFiles } from '../viz/server/run-files.ts';
 import { startVizServer } from '../viz/server/serve.ts';
 import { chromiumMissing, chromiumMissingMessage, launchChromium } from '../test/viz/browser-harness.ts';
@@ -65,6 +66,13 @@ async function main(): Promise<void> {
     }
     const heap = await page.evaluate(() => (performance as any).memory?.usedJSHeapSize as number | undefined);
     if (heap !== undefined) console.log(`page heap: ${(heap / 1e6).toFixed(0)} MB`);
+    started = performance.now();
+    const file = await writeTimelineHtml(dir);
+    const exportSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => (window as any).__kvlabViz?.ready === true, null, { timeout: 120_000 });
+    console.log(`export: timeline.html of ${(statSync(file).size / 1e6).toFixed(1)} MB written in ${exportSeconds.toFixed(2)} s, opened from disk in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   } finally {
     await browser.close();
     await server.close();
