@@ -12,7 +12,7 @@ import { decodeConfChange } from '../codec/conf-change.ts';
 import { encodeFrame } from '../codec/frame.ts';
 import type { MemoryStorage } from '../raft/memory-storage.ts';
 import type { RawNode } from '../raft/raw-node.ts';
-import type { ConfChange, ConfState, Entry, Message, ProposalError, Ready, ReadState } from '../raft/types.ts';
+import type { ConfChange, ConfState, Entry, Message, ProposalError, Ready, ReadState, Snapshot } from '../raft/types.ts';
 import { type GroupId, KvlabError, NONE, type NodeId, logIndex, term } from '../types.ts';
 import type { ClientCallback, ClientError, ReadOptions, WriteOptions } from './client-api.ts';
 import type { DurableLog, SyncCallback } from './durable-log.ts';
@@ -50,6 +50,7 @@ export class GroupReplica {
   private readonly pending: PendingRequests;
   private readonly reads = new Map<string, KvRead>();
   private waitingReads: WaitingRead[] = [];
+  private readonly snapshotSaves: { snapshot: Snapshot; done: SyncCallback }[] = [];
   private confState: ConfState;
   private persisting = false;
   private snapshotting = false;
@@ -209,7 +210,7 @@ export class GroupReplica {
       }
       this.durable.sync((error) => done(synced(error)));
     };
-    if (ready.snapshot) this.durable.saveSnapshot(ready.snapshot, (error) => (error ? done(error) : writeLog()));
+    if (ready.snapshot) this.saveSnapshot(ready.snapshot, (error) => (error ? done(error) : writeLog()));
     else writeLog();
   }
 
@@ -311,7 +312,7 @@ export class GroupReplica {
     this.snapshotting = true;
     const snapshot = this.memory.createSnapshot(logIndex(applied), this.confState, this.sm.snapshot());
     this.env.tracer.emit('raft.snapshot', { group: this.group, index: applied, term: snapshot.metadata.term, bytes: snapshot.data.length, installed: false });
-    this.durable.saveSnapshot(snapshot, (error) => {
+    this.saveSnapshot(snapshot, (error) => {
       if (error) return this.fatal(error);
       const keepFrom = applied - this.config.snapshotTrailingEntries;
       if (keepFrom <= this.memory.firstIndex()) return void (this.snapshotting = false);
@@ -321,6 +322,25 @@ export class GroupReplica {
         this.snapshotting = false;
         if (compactError) this.fatal(compactError);
       });
+    });
+  }
+
+  /**
+   * The durable log saves one snapshot at a time; a snapshot from the leader can arrive while this
+   * node is saving its own, so saves queue here and run in order.
+   */
+  private saveSnapshot(snapshot: Snapshot, done: SyncCallback): void {
+    this.snapshotSaves.push({ snapshot, done });
+    if (this.snapshotSaves.length === 1) this.saveNextSnapshot();
+  }
+
+  private saveNextSnapshot(): void {
+    const next = this.snapshotSaves[0];
+    if (!next) return;
+    this.durable.saveSnapshot(next.snapshot, (error) => {
+      this.snapshotSaves.shift();
+      next.done(error);
+      this.saveNextSnapshot();
     });
   }
 

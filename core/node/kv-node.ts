@@ -143,17 +143,21 @@ export class KvNode implements KvClientApi {
     }
     const { recovered } = durable;
     const fresh = !recovered.snapshot && !recovered.hardState && recovered.entries.length === 0;
-    if (fresh && !this.config.join) {
+    // What recovery read may still sit only in the page cache (a process crash keeps it, a power loss
+    // would not): make it durable before this node promises anything based on it.
+    durable.sync((syncError) => {
+      if (syncError) return this.fail(syncError);
+      if (!fresh || this.config.join) {
+        this.startGroup(group, durable, recovered);
+        return ready();
+      }
       const snapshot = bootstrapSnapshot(this.config.initialVoters);
       durable.saveSnapshot(snapshot, (error) => {
         if (error) return this.fail(error);
         this.startGroup(group, durable, { ...recovered, snapshot });
         ready();
       });
-      return;
-    }
-    this.startGroup(group, durable, recovered);
-    ready();
+    });
   }
 
   private startGroup(group: GroupId, durable: DurableLog, recovered: DurableLog['recovered']): void {

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KvlabError } from '../../core/types.ts';
+import { validateBugNames } from '../../sim/bugs/registry.ts';
 import { runScenario } from '../../sim/run/run-scenario.ts';
 import { reproCommand, type RunResult } from '../../sim/run/run-types.ts';
 import { formatSummary } from '../../sim/run/summary.ts';
@@ -50,6 +51,7 @@ function parseRunArgs(argv: string[]): RunArgs {
   const scenarioPath = positionals[0];
   const scenario = scenarioPath ? loadScenario(scenarioPath) : loadDefaultScenario();
   const seed = values.seed === undefined ? (scenario.seed ?? 1) : parseSeed(values.seed);
+  validateBugNames(values.bug ?? []);
   return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [] };
 }
 

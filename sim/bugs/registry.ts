@@ -25,7 +25,7 @@ const NODE_BUGS = [
   {
     name: 'ackBeforeFsync',
     description:
-      'the node host acknowledges a Ready (sends votes and append acks, answers clients) before the fsync of its entries completes, so a power loss erases state the cluster already counted',
+      "the leader's host treats its own new entries as persisted before their fsync completes, so it counts itself towards commit and answers clients for entries a power loss can still erase on the leader",
     source:
       'etcd-io/etcd issue #14370 (durability loss: entries acknowledged before they were fsynced); Raft paper Figure 2 (respond only after persisting)',
   },

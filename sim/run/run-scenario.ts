@@ -76,7 +76,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     },
   };
   writer?.close?.();
-  return { scenario, report, historyText: historyLines.join(''), traceText: writer && !options.tracePath ? writer.text() : undefined, crashPointsHit: cluster.crashPointsHit.map((h) => h.op) };
+  return { scenario, report, historyText: historyLines.join(''), traceText: writer && !options.tracePath ? writer.text() : undefined, crashPointsHit: cluster.crashPointsHit.map((h) => h.op), diskOps: cluster.diskOps };
 }
 
 /** Runs the simulation; an assertion failure inside kvlab is a bug the run reports, not a crash of the tool. */

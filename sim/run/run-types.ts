@@ -55,6 +55,8 @@ export interface RunResult {
   readonly traceText?: string;
   /** The disk operations after which crash points crashed a node. */
   readonly crashPointsHit?: readonly string[];
+  /** With a crash point: that node's mutating disk operations in order (1-based count = index + 1). */
+  readonly diskOps?: readonly string[];
 }
 
 /** The one-line command that reproduces a run. */

@@ -50,7 +50,12 @@ export class SimCluster implements ClusterView {
         const disk = new SimDisk({ ...hooks, options: scenario.disk });
         this.disks.set(node, disk);
         const point = options.crashPoints?.find((p) => p.node === node);
-        const seen = point ? countingDisk(disk, (count, op) => this.crashPointReached(point, count, op)) : disk;
+        const seen = point
+          ? countingDisk(disk, (count, op) => {
+              if (this.diskOps.length < diskOpsRecordedMax) this.diskOps.push(op);
+              this.crashPointReached(point, count, op);
+            })
+          : disk;
         return { disk: seen, crash: () => disk.crash() };
       },
       sink,
@@ -60,6 +65,8 @@ export class SimCluster implements ClusterView {
     for (const n of this.founders) this.memberSet.add(n);
   }
 
+  /** The mutating disk operations of the crash-point node, in order (for choosing crash points). */
+  readonly diskOps: string[] = [];
   /** Crash points whose crash has happened, with the operation they followed. */
   readonly crashPointsHit: { node: NodeId; op: string; atUs: number }[] = [];
 
@@ -210,6 +217,8 @@ export class SimCluster implements ClusterView {
     };
   }
 }
+
+const diskOpsRecordedMax = 1_000_000;
 
 function range(from: number, to: number): NodeId[] {
   const out: NodeId[] = [];

@@ -149,7 +149,7 @@ export const FaultSpec = T.Union([
   T.Object({ at: At, fault: T.Literal('one-way'), from: T.Array(NodeSelector, { minItems: 1 }), to: T.Array(NodeSelector, { minItems: 1 }), durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('bridge'), bridge: T.Optional(NodeSelector), durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('heal') }, { additionalProperties: false }),
-  T.Object({ at: At, fault: T.Literal('crash'), node: NodeSelector, unsynced: T.Optional(T.Union([T.Literal('lost'), T.Literal('kept'), T.Literal('torn'), T.Literal('policy')])), durationMs: Duration }, { additionalProperties: false }),
+  T.Object({ at: At, fault: T.Literal('crash'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('restart'), node: NodeSelector }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('pause'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('clock-skew'), node: NodeSelector, driftPpm: T.Optional(T.Number()), stepMs: T.Optional(T.Number()), durationMs: Duration }, { additionalProperties: false }),

@@ -4,6 +4,7 @@
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { KvlabError } from '../../core/types.ts';
+import { bugNames } from '../bugs/registry.ts';
 import { type Scenario, ScenarioSpec } from './schema.ts';
 
 export class ScenarioError extends KvlabError {
@@ -148,6 +149,8 @@ function checkCrossFields(s: Scenario, file: string): void {
   if (s.checks.includes('liveness') && s.phases.livenessMs < livenessMsMin) {
     fail('phases.livenessMs', s.phases.livenessMs, `expected at least ${livenessMsMin} (two request timeouts plus two election timeouts), so requests stuck in a fault can time out and clients can show recovery`);
   }
+  const unknownBug = s.bugs.findIndex((b) => !bugNames().includes(b));
+  if (unknownBug >= 0) fail(`bugs[${unknownBug}]`, s.bugs[unknownBug], `allowed: ${bugNames().join(' | ')} (see kvlab bugs)`);
   const nodesMax = s.cluster.nodes + s.faults.filter((f) => f.fault === 'add-node').length + (s.nemesis?.kinds.includes('membership') ? 2 : 0);
   s.faults.forEach((fault, i) => {
     for (const [field, sel] of selectorsOf(fault)) {
