@@ -1,7 +1,7 @@
 // Browser timeline at scale: load time and per-frame pan time for a 500,000-event synthetic trace in
 // headless Chromium. Goals: load < 3 s, panning < 50 ms per frame. Prints figures; asserts nothing.
 //   npx tsx bench/viz.ts [--events N]
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticRun } from '../viz/dev/synthetic-trace.ts';
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

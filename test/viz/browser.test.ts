@@ -2,7 +2,7 @@
 // violation; scrubbing, stepping, shortcuts, filters and deep links work; a broken trace shows where
 // and why it is broken. The run is synthetic (viz/dev/synthetic-trace.ts) unless KVLAB_VIZ_E2E_RUN
 // names a run directory (e.g. one written by `kvlab run`).
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -43,6 +43,7 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (!process.env.KVLAB_VIZ_E2E_RUN && dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('draws lanes, role bands, arrows and the violation, and jumps to it', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -53,6 +53,7 @@ describe('exported timeline.html', () => {
     const path = await writeTimelineHtml(dir);
     expect(path).toBe(join(dir, 'timeline.html'));
     expect(bootOf(readFileSync(path, 'utf8')).title).toBe('kvlab timeline — synthetic seed 2');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reads the statecharts from the xstate definitions', async () => {
@@ -88,6 +89,7 @@ describe('the viz server', () => {
 describe('kvlab viz', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kvlab-viz-cli-'));
   writeSyntheticRun(dir, { seed: 4, durationMs: 800 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('parses its arguments and rejects bad ones by name', () => {
     expect(parseVizArgs(['runs/x', '--port', '0', '--export', 'a.html'])).toMatchObject({ target: 'runs/x', port: 0, exportFile: 'a.html' });
