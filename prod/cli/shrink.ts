@@ -8,6 +8,7 @@ import { validateBugNames } from '../../sim/bugs/registry.ts';
 import { loadScenario } from '../../sim/scenario/load.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
 import { shrink, shrinkRunsMaxDefault } from '../../sim/shrink/shrink.ts';
+import { minimalScenario } from '../../sim/shrink/minimal-scenario.ts';
 import { formatShrinkSummary } from '../../sim/shrink/shrink-summary.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 import { parseSeed } from './run.ts';
@@ -53,7 +54,7 @@ export async function shrinkCommand(argv: string[], io: ShrinkIo = processIo): P
     return EXIT_FAILED;
   }
   mkdirSync(dirname(args.outPath), { recursive: true });
-  writeFileSync(args.outPath, `${JSON.stringify(result.shrunk, null, 2)}\n`);
+  writeFileSync(args.outPath, `${JSON.stringify(minimalScenario(result.shrunk), null, 2)}\n`);
   io.out(formatShrinkSummary(result, args.outPath));
   return EXIT_OK;
 }

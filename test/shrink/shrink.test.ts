@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/run-scenario.ts';
 import type { Fault, Scenario } from '../../sim/scenario/schema.ts';
+import { minimalScenario } from '../../sim/shrink/minimal-scenario.ts';
 import { shrink } from '../../sim/shrink/shrink.ts';
 import type { AppliedFault, Trial, TrialRunner } from '../../sim/shrink/trial.ts';
 import { powerLossScenarioJson, scenarioOf } from '../sweep/tiny-scenarios.ts';
@@ -134,5 +135,28 @@ describe('shrink (simulator)', () => {
     expect(failing, `seed ${seed}`).toEqual([...result.finalTrial.failing]);
     const ops = again.report.stats.operations;
     expect(ops.ok + ops.fail + ops.info).toBe(after);
+  });
+});
+
+describe('minimalScenario', () => {
+  it('keeps only what differs from the defaults, and parses back to the same scenario', () => {
+    const full = scenarioOf({
+      $schema: './scenario.schema.json',
+      name: 'mini',
+      cluster: { nodes: 5, tickMs: 10 },
+      workload: { clients: 2, mix: { get: 1, put: 0.3, delete: 0.05, cas: 0.15 } },
+      network: { latency: { kind: 'constant', ms: 2 } },
+      faults: [{ at: 5, fault: 'crash', node: 2 }],
+    });
+    const minimal = minimalScenario(full);
+    expect(minimal).toEqual({
+      name: 'mini',
+      cluster: { nodes: 5 },
+      network: { latency: { kind: 'constant', ms: 2 } },
+      workload: { clients: 2, mix: { get: 1, put: 0.3, delete: 0.05, cas: 0.15 } },
+      faults: [{ at: 5, fault: 'crash', node: 2 }],
+    });
+    const { $schema: _schema, ...rest } = full;
+    expect(scenarioOf(minimal)).toEqual(rest);
   });
 });
