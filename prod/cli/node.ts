@@ -10,6 +10,7 @@ import { ConfigError, type ProdNodeConfig } from '../config/validate.ts';
 import { JsonLog } from '../log/json-log.ts';
 import { streamSink } from '../log/stdout-sink.ts';
 import type { RunningNode, StartNodeOptions } from '../node/start-node.ts';
+import { StopSignals, type SignalSource } from '../node/stop-signals.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab node --config FILE.json';
@@ -21,7 +22,7 @@ export interface NodeCommandIo {
   readonly stdout: Writable;
   readonly stderr: (text: string) => void;
   /** Where SIGTERM/SIGINT come from (the process; tests pass an emitter). */
-  readonly signals: Pick<NodeJS.Process, 'on' | 'off'>;
+  readonly signals: SignalSource;
   /** Force the exit this long after the node stopped if the event loop is still busy (0: never). */
   readonly exitGuardMs: number;
   readonly startOptions?: StartNodeOptions;
@@ -36,17 +37,40 @@ const processIo: NodeCommandIo = {
 
 export async function nodeCommand(args: string[], io: NodeCommandIo = processIo): Promise<number> {
   const sink = streamSink(io.stdout).sink;
-  const bootLog = new JsonLog({ node: null, level: 'info', sink, wallMs: Date.now });
+  const logs = { current: new JsonLog({ node: null, level: 'info', sink, wallMs: Date.now }) };
+  // Watched from the start, so a signal during the start stops the node once it is up.
+  const signals = new StopSignals(io.signals, () => logs.current);
+  const session: Session = { io, sink, logs, signals };
+  try {
+    const code = await runNode(args, session);
+    if (io.exitGuardMs > 0) setTimeout(() => process.exit(code), io.exitGuardMs).unref();
+    return code;
+  } finally {
+    signals.dispose();
+  }
+}
+
+interface Session {
+  readonly io: NodeCommandIo;
+  readonly sink: (line: string) => void;
+  /** The boot log (node null) until the config names the node. */
+  readonly logs: { current: JsonLog };
+  readonly signals: StopSignals;
+}
+
+async function runNode(args: string[], session: Session): Promise<number> {
+  const { io } = session;
   let config: ProdNodeConfig;
   try {
     config = loadNodeConfig(parseArgs(args));
   } catch (error) {
     if (!(error instanceof KvlabError)) throw error;
-    bootLog.error(error instanceof ConfigError ? 'node.configInvalid' : 'node.badArgs', { error: error.message });
+    session.logs.current.error(error instanceof ConfigError ? 'node.configInvalid' : 'node.badArgs', { error: error.message });
     io.stderr(`kvlab node: ${error.message}\n${error instanceof ConfigError ? '' : `${usage}\n`}`);
     return EXIT_INVALID;
   }
-  const log = new JsonLog({ node: config.nodeId, level: config.logLevel, sink, wallMs: Date.now });
+  const log = new JsonLog({ node: config.nodeId, level: config.logLevel, sink: session.sink, wallMs: Date.now });
+  session.logs.current = log;
   warnAboutExposure(config, log);
   let node: RunningNode;
   try {
@@ -59,9 +83,7 @@ export async function nodeCommand(args: string[], io: NodeCommandIo = processIo)
     io.stderr(`kvlab node: node ${config.nodeId} could not start: ${message}\n`);
     return EXIT_FAILED;
   }
-  const code = await runUntilStopped(node, io, log);
-  if (io.exitGuardMs > 0) setTimeout(() => process.exit(code), io.exitGuardMs).unref();
-  return code;
+  return runUntilStopped(node, session.signals, log);
 }
 
 function parseArgs(args: readonly string[]): string {
@@ -77,37 +99,25 @@ function parseArgs(args: readonly string[]): string {
 }
 
 /** Resolves with the exit code: 0 after a graceful stop, 1 when the node gave up or was forced. */
-function runUntilStopped(node: RunningNode, io: NodeCommandIo, log: JsonLog): Promise<number> {
+function runUntilStopped(node: RunningNode, signals: StopSignals, log: JsonLog): Promise<number> {
   return new Promise((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        log.warn('node.forcedExit', { signal });
-        return finish(EXIT_FAILED);
-      }
-      signalled = true;
-      log.info('node.signal', { signal });
+    let stopping = false;
+    const stopThen = (code: number) => {
+      if (stopping) return;
+      stopping = true;
       node.stop().then(
-        () => finish(EXIT_OK),
+        () => resolve(code),
         (error: Error) => {
           log.error('node.stopFailed', { error: error.message });
-          finish(EXIT_FAILED);
+          resolve(EXIT_FAILED);
         },
       );
     };
-    const finish = (code: number) => {
-      io.signals.off('SIGTERM', onSignal);
-      io.signals.off('SIGINT', onSignal);
-      resolve(code);
-    };
-    io.signals.on('SIGTERM', onSignal);
-    io.signals.on('SIGINT', onSignal);
-    void node.fatal.then(async () => {
-      if (signalled) return;
-      signalled = true;
-      await node.stop().catch(() => {});
-      finish(EXIT_FAILED);
-    });
+    signals.handle(
+      () => stopThen(EXIT_OK),
+      () => resolve(EXIT_FAILED),
+    );
+    void node.fatal.then(() => stopThen(EXIT_FAILED));
   });
 }
 

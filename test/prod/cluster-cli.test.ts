@@ -165,4 +165,24 @@ describe('kvlab node exit codes', () => {
     expect(existsSync(join(dir, 'node1', 'LOCK'))).toBe(false);
     expect(lines.map((l) => JSON.parse(l).kind)).toEqual(expect.arrayContaining(['node.ready', 'node.signal', 'node.stopped']));
   });
+
+  it('a SIGTERM that arrives while the node starts stops it once it is up (exit 0)', async () => {
+    const dir = join(root.path, 'one');
+    const signals = new EventEmitter();
+    const stdout = new PassThrough();
+    const kinds: string[] = [];
+    stdout.on('data', (c) => kinds.push(...String(c).split('\n').filter(Boolean).map((l) => JSON.parse(l).kind)));
+    const running = nodeCommand(['--config', join(dir, 'node1.json')], {
+      stdout,
+      stderr: () => {},
+      signals: signals as never,
+      exitGuardMs: 0,
+      startOptions: { createHost: (parts) => new FakeHost(parts) },
+    });
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(0);
+    expect(kinds.indexOf('node.signal')).toBeLessThan(kinds.indexOf('node.ready'));
+    expect(kinds).toContain('node.stopped');
+    expect(existsSync(join(dir, 'node1', 'LOCK'))).toBe(false);
+  });
 });

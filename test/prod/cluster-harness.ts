@@ -15,8 +15,8 @@ import { tempDir } from './node-harness.ts';
 
 export const quietOutput = { out: () => {}, err: () => {} };
 
-/** Raft timing for tests: 30 ms heartbeats, a 300 ms election timeout: fast elections, still 10 heartbeats per timeout. */
-const TEST_RAFT = { tickMs: 10, heartbeatTicks: 3, electionTicks: 30 };
+/** Raft timing for tests: 30 ms heartbeats, a 500 ms election timeout: quick elections, yet robust to a busy machine. */
+const TEST_RAFT = { tickMs: 10, heartbeatTicks: 3, electionTicks: 50 };
 const BASE_PORT_MIN = 20_000;
 const BASE_PORT_SPAN = 38_000;
 const BASE_PORT_ATTEMPTS = 20;
@@ -145,22 +145,39 @@ export class LocalCluster {
     }
   }
 
-  /** Waits until one of `nodes` names a leader that is itself among `nodes` and says it leads. */
+  /** Waits until a node of `nodes` says, in its own (live) row, that it leads. */
   async waitLeader(nodes: readonly number[], timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const i of nodes) {
         const status = await this.status(i);
-        const leader = status?.leader;
-        if (leader && nodes.includes(leader) && status.nodes.some((n) => n.id === leader && n.role === 'leader')) return leader;
+        if (status?.leader === i && status.nodes.some((n) => n.id === i && n.role === 'leader')) return i;
       }
       await sleep(50);
     }
     throw new Error(`no leader among nodes ${nodes.join(', ')} within ${timeoutMs} ms`);
   }
 
-  async put(i: number, key: string, value: string): Promise<number> {
-    return (await fetch(`http://${this.httpAddr(i)}/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: value, signal: AbortSignal.timeout(5000) })).status;
+  /** PUT through node i, retried while the cluster answers 503/504 (an election): as clients should. */
+  /** Waits until node i answers /v1/cluster with its own row up (started and serving). */
+  async waitUp(i: number, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const status = await this.status(i);
+      if (status?.nodes.some((n) => n.id === i && n.up)) return;
+      await sleep(50);
+    }
+    throw new Error(`node ${i} not up within ${timeoutMs} ms`);
+  }
+
+  async put(i: number, key: string, value: string, retryMs = 5_000): Promise<number> {
+    const deadline = Date.now() + retryMs;
+    for (;;) {
+      const response = await fetch(`http://${this.httpAddr(i)}/v1/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: value, signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      if ((response.status !== 503 && response.status !== 504) || Date.now() >= deadline) return response.status;
+      await sleep(100);
+    }
   }
 
   async get(i: number, key: string, consistency?: 'stale'): Promise<string | null> {
@@ -206,7 +223,8 @@ export interface WorkloadOptions {
   readonly keys: readonly string[];
   /** Nodes the clients may talk to right now. */
   readonly nodes: () => readonly number[];
-  readonly shouldStop: () => boolean;
+  /** Asked before every operation, with the acknowledged counts so far. */
+  readonly shouldStop: (counts: { readonly ok: number; readonly okWrites: number }) => boolean;
   readonly seed: number;
 }
 
@@ -230,7 +248,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   let valueSeq = 0;
   const client = async (firstProcess: number) => {
     let process = firstProcess;
-    while (!options.shouldStop()) {
+    while (!options.shouldStop(counts)) {
       const nodes = options.nodes();
       const node = nodes[random(nodes.length)];
       const key = options.keys[random(options.keys.length)];
