@@ -18,6 +18,7 @@ import type { ClientCallback, ClientError, ReadOptions, WriteOptions } from './c
 import type { DurableLog, SyncCallback } from './durable-log.ts';
 import type { NodeConfig } from './node-config.ts';
 import type { NodeObserver } from './node-observer.ts';
+import { installSnapshotState } from './install-snapshot.ts';
 import { PendingRequests } from './pending-requests.ts';
 
 const textEncoder = new TextEncoder();
@@ -233,7 +234,7 @@ export class GroupReplica {
     if (ready.snapshot) {
       this.memory.applySnapshot(ready.snapshot);
       this.confState = ready.snapshot.metadata.confState;
-      if (ready.snapshot.data.length > 0) this.sm.restore(ready.snapshot.data, ready.snapshot.metadata.index);
+      installSnapshotState(this.sm, ready.snapshot);
       this.env.tracer.emit('raft.snapshot', { group: this.group, index: ready.snapshot.metadata.index, term: ready.snapshot.metadata.term, bytes: ready.snapshot.data.length, installed: true });
     }
     this.memory.append(ready.entries);

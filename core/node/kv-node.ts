@@ -16,6 +16,7 @@ import type { TimerId } from '../env/timers.ts';
 import type { ClientCallback, KvClientApi, ReadOptions, WriteOptions } from './client-api.ts';
 import type { DurableLog } from './durable-log.ts';
 import { GroupReplica } from './group-replica.ts';
+import { installSnapshotState } from './install-snapshot.ts';
 import type { NodeConfig } from './node-config.ts';
 import type { NodeObserver } from './node-observer.ts';
 
@@ -30,6 +31,8 @@ export interface KvNodeDeps {
 }
 
 export const firstGroup = groupId(1);
+/** raft.recover lists the recovered entries' terms (for the timeline's log view) up to this many. */
+const recoverTermsTracedMax = 10_000;
 
 export class KvNode implements KvClientApi {
   private readonly groups = new Map<GroupId, GroupReplica>();
@@ -166,14 +169,18 @@ export class KvNode implements KvClientApi {
     const snapshot = recovered.snapshot;
     if (snapshot) {
       memory.applySnapshot(snapshot);
-      const index = snapshot.metadata.index;
-      if (stateMachine.appliedIndex() < index) {
-        if (snapshot.data.length > 0) stateMachine.restore(snapshot.data, index);
-        else for (let i = stateMachine.appliedIndex() + 1; i <= index; i++) stateMachine.applyNoop(i);
-      }
+      installSnapshotState(stateMachine, snapshot);
     }
     memory.append(recovered.entries);
     if (recovered.hardState) memory.setHardState(recovered.hardState);
+    this.env.tracer.emit('raft.recover', {
+      group,
+      snapshotIndex: snapshot?.metadata.index ?? 0,
+      snapshotTerm: snapshot?.metadata.term ?? 0,
+      lastIndex: memory.lastIndex(),
+      terms: recovered.entries.length <= recoverTermsTracedMax ? recovered.entries.map((e) => e.term) : undefined,
+      commit: recovered.hardState?.commit ?? 0,
+    });
     const raw = new RawNode(this.raftConfig(group, snapshot?.metadata.index ?? 0), memory, this.env.tracer, this.env.random.child(`raft/${group}`));
     const replica = new GroupReplica(this.env, this.config, {
       group,

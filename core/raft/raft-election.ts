@@ -25,7 +25,7 @@ export function hup(r: Raft, kind: CampaignKind): void {
     campaign(r, 'transfer');
     return;
   }
-  r.trace('raft.campaign', () => ({ term: r.term, kind }));
+  r.trace('raft.campaign', () => ({ term: r.term, campaign: kind }));
   campaign(r, kind);
 }
 

@@ -29,10 +29,10 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const bugs = new Set([...scenario.bugs, ...(options.bugs ?? [])]);
   const phases = scenario.phases;
   const endMs = phases.faultsMs + phases.healMs + phases.livenessMs;
-  const writer = options.trace || options.tracePath
-    ? new TraceWriter({ meta: { scenario: scenario.name, seed: options.seed, version: traceVersion, nodes: [], durationMs: endMs }, path: options.tracePath })
-    : undefined;
   const spares = scenario.faults.filter((f) => f.fault === 'add-node').length + (scenario.nemesis?.kinds.includes('membership') ? 4 : 0);
+  const nodes = Array.from({ length: scenario.cluster.nodes + spares }, (_, i) => i + 1);
+  const meta = { scenario: scenario.name, seed: options.seed, version: traceVersion, nodes, groups: [firstGroup], durationMs: endMs, bugs: [...bugs] };
+  const writer = options.trace || options.tracePath ? new TraceWriter({ meta, path: options.tracePath }) : undefined;
   const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares, crashPoints: options.crashPoints });
   const { world } = cluster;
   const random = world.random.child('run');
@@ -53,6 +53,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
 
   const checks = evaluateChecks(scenario, cluster, historyLines.join(''), obs);
   if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });
+  for (const c of checks) if (c.verdict === 'fail') world.tracer.emit('check.violation', { check: c.name, detail: c.detail, ops: c.ops ?? [] });
   const failed = checks.some((c) => c.verdict === 'fail');
   const verdict = scenario.expect === 'violation' ? (failed ? 'pass' : 'fail') : failed ? 'fail' : 'pass';
   const netStats = world.network.stats;

@@ -9,7 +9,7 @@ export function formatSummary(result: RunResult, outDir: string): string {
   const ops = s.operations;
   const lines = [
     `kvlab run  scenario ${report.scenario}  seed ${report.seed}${report.bugs.length ? `  bugs ${report.bugs.join(',')}` : ''}`,
-    `  time       ${s.virtualMs / 1000} s virtual in ${(s.wallMs / 1000).toFixed(2)} s wall (${s.wallMs > 0 ? Math.round(s.virtualMs / s.wallMs) : '∞'}x), ${s.events} events`,
+    `  time       ${s.virtualMs / 1000} s virtual in ${(s.wallMs / 1000).toFixed(2)} s wall (${s.wallMs > 0 ? Math.round(s.virtualMs / s.wallMs) : '∞'}x), ${s.events} kernel events`,
     `  operations ${ops.ok + ops.fail + ops.info} total: ${ops.ok} ok, ${ops.fail} fail, ${ops.info} info; ${s.acknowledgedWrites} writes acknowledged`,
     `  latency    p50 ${s.latencyMs.p50} ms  p90 ${s.latencyMs.p90} ms  p99 ${s.latencyMs.p99} ms  max ${s.latencyMs.max} ms (virtual)`,
     `  cluster    ${s.leaderChanges} leader elections, ${s.faults} faults injected, ${s.messages.sent} messages (${s.messages.dropped} dropped)`,

@@ -94,3 +94,21 @@ describe('state at a moment', () => {
     }
   });
 });
+
+describe('a restarted node shows the log its disk kept (raft.recover)', () => {
+  const model = readTimeline(
+    traceText([
+      [16, 1, 'raft.append', { group: 1, index: 1, terms: [1, 1, 1, 2] }],
+      [20, 1, 'raft.commit', { group: 1, index: 3 }],
+      [30, 1, 'node.crash', { unsynced: { lost: 1, kept: 0, torn: 0 } }],
+      [40, 1, 'node.restart'],
+      [40, 1, 'raft.recover', { group: 1, snapshotIndex: 1, snapshotTerm: 1, lastIndex: 2, terms: [1], commit: 2 }],
+    ]),
+  );
+  it('drops the entries the crash lost and resets commit', () => {
+    const group = model.states.at(eventAtTime(model.events, 45)).get(1)!.groups.get(1)!;
+    expect(logTail(group.log, 10).map((e) => [e.index, e.term])).toEqual([[2, 1]]);
+    expect(group.log.lastIndex).toBe(2);
+    expect(group.commit).toBe(2);
+  });
+});

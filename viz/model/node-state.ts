@@ -38,7 +38,7 @@ export type WorldState = Map<number, NodeState>;
 
 /** Kinds the reducer reads; everything else leaves node state alone. */
 export const stateKinds: ReadonlySet<string> = new Set([
-  'node.lifecycle', 'node.crash', 'node.restart', 'raft.role', 'raft.term', 'raft.vote', 'raft.append', 'raft.truncate',
+  'node.lifecycle', 'node.crash', 'node.restart', 'raft.role', 'raft.term', 'raft.vote', 'raft.append', 'raft.truncate', 'raft.recover',
   'raft.commit', 'raft.apply', 'raft.progress', 'raft.snapshot', 'raft.conf', 'kv.size',
 ]);
 
@@ -90,6 +90,8 @@ export function applyStateEvent(world: WorldState, event: TraceEvent): void {
       return appendEntries(group.log, event.index as number, event.terms as number[]);
     case 'raft.truncate':
       return truncateAfter(group.log, event.index as number);
+    case 'raft.recover':
+      return recoverLog(group, event);
     case 'raft.commit':
       group.commit = event.index as number;
       return;
@@ -136,4 +138,14 @@ export function cloneWorld(world: WorldState): WorldState {
     copy.set(id, { lifecycle: node.lifecycle, groups });
   }
   return copy;
+}
+
+/** A (re)started node rebuilt its log from disk: exactly its snapshot plus the recovered entries. */
+function recoverLog(group: { log: RaftLog; commit: number; applied: number }, event: Record<string, unknown>): void {
+  const snapshotIndex = event.snapshotIndex as number;
+  group.log = { runs: [], lastIndex: snapshotIndex, snapshotIndex, snapshotTerm: event.snapshotTerm as number };
+  const terms = event.terms as number[] | undefined;
+  if (terms) appendEntries(group.log, snapshotIndex + 1, terms);
+  group.commit = event.commit as number;
+  group.applied = snapshotIndex;
 }

@@ -29,6 +29,7 @@ export const kindSchemas: Readonly<Record<string, KindSchema>> = {
   'raft.vote': { onNode: true, fields: { ...raftGroup, term: 'int', for: 'nodeOrNone' } },
   'raft.append': { onNode: true, fields: { ...raftGroup, index: 'int', terms: 'intArray' } },
   'raft.truncate': { onNode: true, fields: { ...raftGroup, index: 'int' } },
+  'raft.recover': { onNode: true, fields: { ...raftGroup, snapshotIndex: 'int', lastIndex: 'int', commit: 'int' } },
   'raft.commit': { onNode: true, fields: { ...raftGroup, index: 'int' } },
   'raft.apply': { onNode: true, fields: { ...raftGroup, index: 'int' } },
   'raft.progress': { onNode: true, fields: { ...raftGroup, peer: 'int', match: 'int', next: 'int', state: 'string' } },
