@@ -188,7 +188,22 @@ async function downCluster(nodes: readonly LocalNode[], timeoutMs: number, outpu
       output.out(`node${node.index} is not running\n`);
     } else running.push({ node, pid });
   }
-  return (await stopNodes(running, timeoutMs, output, false)) ? EXIT_OK : EXIT_FAILED;
+  // The leader last: stopped first, it would hand leadership to a follower that is stopping too.
+  const leader = await currentLeader(running.map((r) => r.node));
+  const followers = running.filter((r) => r.node.config.nodeId !== leader);
+  const leaders = running.filter((r) => r.node.config.nodeId === leader);
+  const followersGone = await stopNodes(followers, timeoutMs, output, false);
+  return followersGone && (await stopNodes(leaders, timeoutMs, output, false)) ? EXIT_OK : EXIT_FAILED;
+}
+
+/** The node that says, in its own row, that it leads; null if none answers so. */
+async function currentLeader(nodes: readonly LocalNode[]): Promise<number | null> {
+  const probes = await Promise.all(nodes.map((node) => probeNode(formatHostPort(node.config.listen.http), PROBE_TIMEOUT_MS)));
+  for (const [i, probe] of probes.entries()) {
+    const id = nodes[i].config.nodeId;
+    if (probe.kind === 'status' && probe.status.nodes.some((n) => n.id === id && n.role === 'leader')) return id;
+  }
+  return null;
 }
 
 /** SIGTERM each, wait, SIGKILL stragglers; removes pid files. True when every process is gone. */

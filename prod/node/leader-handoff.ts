@@ -7,20 +7,24 @@ import type { LocalRaftView, NodeHost } from './node-host.ts';
 /** How often the handoff checks whether leadership moved. */
 const HANDOFF_POLL_MS = 10;
 
-/** The voter (not `self`) with the highest match among the recently active ones, or null. */
-export function handoffTarget(view: LocalRaftView, self: NodeId): NodeId | null {
+/**
+ * The voter (not `self`) with the highest match among those recently active and reachable now, or
+ * null. Reachability matters when a whole cluster stops: a follower that just went away still counts
+ * as recently active for up to an election timeout.
+ */
+export function handoffTarget(view: LocalRaftView, self: NodeId, reachable: (id: NodeId) => boolean = () => true): NodeId | null {
   if (view.role !== 'leader' || !view.progress) return null;
   let best: { id: NodeId; match: number } | null = null;
   for (const progress of view.progress) {
-    if (progress.id === self || progress.isLearner || !progress.recentActive || !view.voters.includes(progress.id)) continue;
+    if (progress.id === self || progress.isLearner || !progress.recentActive || !view.voters.includes(progress.id) || !reachable(progress.id)) continue;
     if (best === null || progress.match > best.match) best = { id: progress.id, match: progress.match };
   }
   return best?.id ?? null;
 }
 
-/** Transfers leadership if this node leads; resolves once it moved, or after `waitMsMax`. */
-export async function handOffLeadership(host: NodeHost, self: NodeId, waitMsMax: number, log: JsonLog): Promise<void> {
-  const target = handoffTarget(host.view(), self);
+/** Transfers leadership if this node leads; resolves once it moved, the target went away, or after `waitMsMax`. */
+export async function handOffLeadership(host: NodeHost, self: NodeId, waitMsMax: number, log: JsonLog, reachable: (id: NodeId) => boolean = () => true): Promise<void> {
+  const target = handoffTarget(host.view(), self, reachable);
   if (target === null) return;
   log.info('node.transferLeader', { to: target });
   host.transferLeader(target);
@@ -30,6 +34,10 @@ export async function handOffLeadership(host: NodeHost, self: NodeId, waitMsMax:
     const view = host.view();
     if (view.role !== 'leader') {
       log.info('node.leaderMoved', { to: view.leader });
+      return;
+    }
+    if (!reachable(target)) {
+      log.warn('node.transferLeaderAbandoned', { to: target, reason: 'the target went away' });
       return;
     }
   }

@@ -84,7 +84,8 @@ export async function startNode(config: ProdNodeConfig, log: JsonLog, options: S
     const addresses = { resp: servers.resp.address, http: servers.http.address, raft: formatHostPort(config.listen.raft) };
     log.info('node.ready', { clusterId: config.clusterId, dataDir: config.dataDir, ...addresses, join: config.join });
     let stopping: Promise<void> | null = null;
-    const stop = () => (stopping ??= gracefulStop(config, log, host, servers, closers));
+    const reachable = (id: NodeId) => parts.network.stats().peers.get(id)?.connected === true;
+    const stop = () => (stopping ??= gracefulStop(config, log, host, servers, closers, reachable));
     return { nodeId: config.nodeId, addresses, fatal, stop };
   } catch (error) {
     await closeAll(closers, log);
@@ -205,12 +206,12 @@ async function listenOrExplain<T>(protocol: string, address: { host: string; por
   }
 }
 
-async function gracefulStop(config: ProdNodeConfig, log: JsonLog, host: NodeHost, servers: Servers, closers: Closer[]): Promise<void> {
+async function gracefulStop(config: ProdNodeConfig, log: JsonLog, host: NodeHost, servers: Servers, closers: Closer[], reachable: (id: NodeId) => boolean): Promise<void> {
   log.info('node.stopping', {});
   // Clients first: no new requests may arrive while leadership moves and state is flushed.
   await Promise.all([servers.resp.close(), servers.http.close()]);
   const handoffWaitMs = Math.min(HANDOFF_WAIT_MS_MAX, config.raft.tickMs * config.raft.electionTicks * 2);
-  await handOffLeadership(host, config.nodeId, handoffWaitMs, log);
+  await handOffLeadership(host, config.nodeId, handoffWaitMs, log, reachable);
   await closeAll(closers.filter((c) => c.name !== 'resp' && c.name !== 'http'), log);
   log.info('node.stopped', {});
 }

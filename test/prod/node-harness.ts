@@ -50,6 +50,23 @@ export async function oneNodeConfig(dataDir: string, extra: Record<string, unkno
   );
 }
 
+/** Configs of an `n`-node cluster on free ports, node i keeping its data in `root`/node<i>. */
+export async function clusterConfigs(n: number, root: string): Promise<ProdNodeConfig[]> {
+  const ports = await freePorts(3 * n);
+  const members = Array.from({ length: n }, (_, k) => ({
+    id: k + 1,
+    respAddr: `127.0.0.1:${ports[3 * k]}`,
+    httpAddr: `127.0.0.1:${ports[3 * k + 1]}`,
+    raftAddr: `127.0.0.1:${ports[3 * k + 2]}`,
+  }));
+  return members.map((m, k) =>
+    validateNodeConfig(
+      { nodeId: m.id, clusterId: 'shell-test', dataDir: join(root, `node${m.id}`), listen: { resp: ports[3 * k], http: ports[3 * k + 1], raft: ports[3 * k + 2] }, initialCluster: members },
+      `node${m.id}.json`,
+    ),
+  );
+}
+
 export interface CollectedLog {
   readonly log: JsonLog;
   readonly lines: Array<Record<string, unknown>>;

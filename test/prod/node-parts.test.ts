@@ -54,6 +54,16 @@ describe('leader handoff target', () => {
     expect(handoffTarget(view, n1)).toBe(n2);
   });
 
+  it('skips a follower the transport cannot reach now', () => {
+    const view = leaderView([
+      { id: n1, match: 100, recentActive: true, isLearner: false },
+      { id: n2, match: 90, recentActive: true, isLearner: false },
+      { id: n3, match: 99, recentActive: true, isLearner: false },
+    ]);
+    expect(handoffTarget(view, n1, (id) => id !== n3)).toBe(n2);
+    expect(handoffTarget(view, n1, () => false)).toBeNull();
+  });
+
   it('is null for a follower or a leader without active followers', () => {
     expect(handoffTarget({ ...leaderView(undefined), role: 'follower' }, n1)).toBeNull();
     expect(handoffTarget(leaderView([{ id: n1, match: 100, recentActive: true, isLearner: false }, { id: n2, match: 100, recentActive: false, isLearner: false }]), n1)).toBeNull();

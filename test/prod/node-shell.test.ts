@@ -9,7 +9,7 @@ import { nodeId } from '../../core/types.ts';
 import { formatHostPort } from '../../prod/config/address.ts';
 import type { ProdNodeConfig } from '../../prod/config/validate.ts';
 import { type RunningNode, startNode } from '../../prod/node/start-node.ts';
-import { collectingLog, FakeHost, oneNodeConfig, tempDir } from './node-harness.ts';
+import { clusterConfigs, collectingLog, FakeHost, oneNodeConfig, tempDir } from './node-harness.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -88,10 +88,21 @@ describe('production node shell', () => {
     expect(host.changes).toHaveLength(1);
   });
 
-  it('graceful stop as leader hands over to the most caught-up follower, then releases everything', async () => {
-    const { config, node, host, lines } = await started();
+  it('graceful stop as leader hands over to the most caught-up reachable follower, then releases everything', async () => {
+    const dir = tempDir('kvlab-shell-');
+    cleanups.push(dir.remove);
+    const [config, peerConfig] = await clusterConfigs(2, dir.path);
+    const { log, lines } = collectingLog();
+    let host: FakeHost | undefined;
+    const node = await startNode(config, log, { createHost: (parts) => (host = new FakeHost(parts)) });
+    cleanups.push(() => node.stop());
+    const peer = await startNode(peerConfig, collectingLog(2).log, { createHost: (parts) => new FakeHost(parts) });
+    cleanups.push(() => peer.stop());
+    // Node 2 is connected once node 1's /metrics says so; node 3 (further ahead) is not reachable at all.
+    const connected = async () => (await (await fetch(httpUrl(config, '/metrics'))).text()).includes('kvlab_peer_connected{peer="2"} 1');
+    while (!(await connected())) await new Promise((r) => setTimeout(r, 20));
     const [n1, n2, n3] = [nodeId(1), nodeId(2), nodeId(3)];
-    host.current = {
+    host!.current = {
       role: 'leader', term: 5, leader: n1, commitIndex: 9, appliedIndex: 9, lastIndex: 9, voters: [n1, n2, n3], learners: [],
       progress: [
         { id: n1, match: 9, recentActive: true, isLearner: false },
@@ -100,8 +111,8 @@ describe('production node shell', () => {
       ],
     };
     await node.stop();
-    expect(host.transfers).toEqual([3]);
-    expect(host.stopped).toBe(true);
+    expect(host!.transfers).toEqual([2]);
+    expect(host!.stopped).toBe(true);
     expect(existsSync(join(config.dataDir, 'LOCK'))).toBe(false);
     await expect(fetch(httpUrl(config, '/v1/cluster'))).rejects.toThrow();
     const kinds = lines.map((l) => l.kind);
