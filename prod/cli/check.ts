@@ -128,11 +128,19 @@ function describeKey(violation: KeyViolation, byIndex: ReadonlyMap<number, Opera
   const { window } = violation;
   const lines = [`key ${JSON.stringify(violation.key)}: ${violation.explanation}`, '  the window:'];
   const optional = new Set(window.optionalOps);
+  const stuck = byIndex.get(violation.op) as Operation;
   for (const index of window.ops.slice(0, windowOpsPrintedMax)) {
     const op = byIndex.get(index) as Operation;
-    const notes = [optional.has(index) ? 'may or may not have taken effect' : '', index === violation.op ? '<- no linearization gets past this' : ''];
-    lines.push(`    ${describeOperation(op)}${notes.filter(Boolean).map((n) => `   (${n})`).join('')}`);
+    const note = index === violation.op ? '<- no linearization gets past this' : optional.has(index) ? optionalNote(op, stuck) : '';
+    lines.push(`    ${describeOperation(op)}${note ? `   (${note})` : ''}`);
   }
   if (window.ops.length > windowOpsPrintedMax) lines.push(`    ... and ${window.ops.length - windowOpsPrintedMax} more ops (all are in --json)`);
   return lines;
+}
+
+/** Why an op of the window may or may not have taken effect in it. */
+function optionalNote(op: Operation, stuck: Operation): string {
+  if (op.outcome !== 'ok') return 'outcome unknown: may or may not have taken effect';
+  if ((op.completeIndex as number) > (stuck.completeIndex as number)) return 'completed after the window: may have taken effect in it or later';
+  return 'began before the window: may have taken effect before it';
 }

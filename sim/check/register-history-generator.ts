@@ -119,3 +119,35 @@ export function replaceReadWithUnwritten(lines: readonly string[], pick: number)
   copy[index] = `${JSON.stringify(event)}\n`;
   return { lines: copy, index };
 }
+
+/**
+ * A copy of `lines` where one `ok` get (chosen by `pick`, in [0, 1)) returns a stale value: one written
+ * by a put W on its key, although another put P on that key began after W completed and completed
+ * before the get began. Values are unique, so the result is never linearizable. Returns the changed
+ * line's index, or undefined if no get qualifies.
+ */
+export function replaceReadWithStale(lines: readonly string[], pick: number): { lines: string[]; index: number } | undefined {
+  const invokes = new Map<number, { index: number; value: unknown }>();
+  const puts = new Map<string, Array<{ invoke: number; complete: number; value: string }>>();
+  const candidates: Array<{ line: number; value: string }> = [];
+  lines.forEach((line, i) => {
+    const e = JSON.parse(line) as { index: number; process: number; type: string; f: string; key: string; value: unknown };
+    if (e.type === 'invoke') return void invokes.set(e.process, { index: e.index, value: e.value });
+    const invoke = invokes.get(e.process);
+    if (!invoke || e.type !== 'ok') return;
+    const onKey = puts.get(e.key) ?? [];
+    puts.set(e.key, onKey);
+    if (e.f === 'put') onKey.push({ invoke: invoke.index, complete: e.index, value: e.value as string });
+    if (e.f !== 'get') return;
+    const overwriting = onKey.filter((p) => p.complete < invoke.index).pop();
+    const stale = overwriting && onKey.filter((w) => w.complete < overwriting.invoke && w.value !== e.value).pop();
+    if (stale) candidates.push({ line: i, value: stale.value });
+  });
+  if (candidates.length === 0) return undefined;
+  const chosen = candidates[Math.floor(pick * candidates.length)];
+  const event = JSON.parse(lines[chosen.line]) as Record<string, unknown>;
+  event.value = chosen.value;
+  const copy = lines.slice();
+  copy[chosen.line] = `${JSON.stringify(event)}\n`;
+  return { lines: copy, index: chosen.line };
+}

@@ -1,13 +1,13 @@
 // Randomized checks of the checker:
 // - histories of a correct store under concurrent clients are always linearizable, and replacing one
-//   read's value by a never-written one is always caught, at that read;
+//   read's value by a never-written one, or by a stale one, is always caught, at that read;
 // - on tiny random histories, verdicts agree with a brute-force search over all orders, and every
 //   reported window is itself not linearizable by brute force.
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../sim/check/history.ts';
 import { checkLinearizability } from '../../sim/check/linearizability.ts';
-import { generateRegisterHistory, replaceReadWithUnwritten } from '../../sim/check/register-history-generator.ts';
+import { generateRegisterHistory, replaceReadWithStale, replaceReadWithUnwritten } from '../../sim/check/register-history-generator.ts';
 
 describe('histories of a correct store', () => {
   const seeds = Array.from({ length: 24 }, (_, i) => i + 1);
@@ -39,6 +39,23 @@ describe('histories of a correct store', () => {
       expect(result.violations.map((v) => [v.key, v.op]), where).toEqual([[read.call.key, read.invokeIndex]]);
       expect(result.violations[0].window.ops, where).toContain(read.invokeIndex);
     }
+  });
+
+  it.each(seeds)('seed %i: a stale read is caught at that read', (seed) => {
+    const lines = generateRegisterHistory(optionsFor(seed));
+    const mutated = replaceReadWithStale(lines, seedrandom.alea(`stale:${seed}`)());
+    if (mutated === undefined) return; // no read qualifies (checked below to be rare)
+    const { operations } = parseHistory(mutated.lines.join(''), `seed-${seed}`);
+    const read = operations.find((op) => op.completeIndex === mutated.index) as Operation;
+    const result = checkLinearizability(operations);
+    const where = `seed ${seed}, stale read on line ${mutated.index + 1}`;
+    expect(result.verdict, where).toBe('not-linearizable');
+    expect(result.violations.map((v) => [v.key, v.op]), where).toEqual([[read.call.key, read.invokeIndex]]);
+  });
+
+  it('finds a stale read to plant in most generated histories', () => {
+    const planted = seeds.filter((seed) => replaceReadWithStale(generateRegisterHistory(optionsFor(seed)), 0.5) !== undefined);
+    expect(planted.length).toBeGreaterThan(seeds.length * 0.8);
   });
 });
 
