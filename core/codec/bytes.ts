@@ -30,8 +30,17 @@ export class ByteWriter {
   }
 
   varuint(v: number): void {
-    if (!Number.isSafeInteger(v) || v < 0) throw new KvlabError('badFrame', `cannot encode ${v} as an unsigned varint`);
     this.ensure(VARINT_BYTES_MAX);
+    if (v >>> 0 === v) {
+      // Fast path for 32-bit values (nearly all of them).
+      while (v >= 0x80) {
+        this.buf[this.pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      this.buf[this.pos++] = v;
+      return;
+    }
+    if (!Number.isSafeInteger(v) || v < 0) throw new KvlabError('badFrame', `cannot encode ${v} as an unsigned varint`);
     while (v >= 0x80) {
       this.buf[this.pos++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
@@ -47,19 +56,24 @@ export class ByteWriter {
     this.pos += b.length;
   }
 
-  /** An exact-size copy of what was written. */
+  /** What was written (a view of the writer's buffer; the writer is not used afterwards). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.buf.subarray(0, this.pos);
   }
 }
 
 export class ByteReader {
   private pos = 0;
 
+  /**
+   * `views`: bytes() returns views into `buf` instead of copies. Only for a buffer nobody else holds
+   * (decodeFrame copies the frame once, so a decoded message never aliases the transport's buffer).
+   */
   constructor(
     private readonly buf: Uint8Array,
     private readonly what: string,
     private readonly code = 'badFrame',
+    private readonly views = false,
   ) {}
 
   fail(field: string, reason: string): never {
@@ -99,12 +113,12 @@ export class ByteReader {
     return n;
   }
 
-  /** Length-prefixed bytes, copied (the frame buffer may be reused by the transport). */
+  /** Length-prefixed bytes: a copy, or a view when the reader owns its buffer. */
   bytes(field: string, bytesMax = Infinity): Uint8Array {
     const n = this.varuint(field);
     if (n > bytesMax) this.fail(field, `length ${n} exceeds the limit ${bytesMax}`);
     if (n > this.remaining()) this.fail(field, `length ${n} exceeds the ${this.remaining()} bytes left`);
-    const out = this.buf.slice(this.pos, this.pos + n);
+    const out = this.views ? this.buf.subarray(this.pos, this.pos + n) : this.buf.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

@@ -18,7 +18,7 @@ export type Frame =
 export function encodeFrame(frame: Frame): Uint8Array {
   if (frame.kind === 'raft') {
     const m = frame.message;
-    let size = 64;
+    let size = 96 + (m.context?.length ?? 0);
     for (let i = 0; i < m.entries.length; i++) size += m.entries[i].data.length + 12;
     if (m.chunk) size += m.chunk.data.length;
     const w = new ByteWriter(size);
@@ -38,10 +38,13 @@ export function encodeFrame(frame: Frame): Uint8Array {
 /** Decodes a frame from the network; throws KvlabError (code badFrame) naming the bad field. */
 export function decodeFrame(bytes: Uint8Array, frameBytesMax: number = FRAME_BYTES_MAX_DEFAULT): Frame {
   if (bytes.length > frameBytesMax) throw new KvlabError('badFrame', `frame: ${bytes.length} bytes exceed frameBytesMax ${frameBytesMax}`);
-  const r = new ByteReader(bytes, 'frame');
-  const kind = r.u8('kind');
-  if (kind === 0) r.fail('kind', 'kind 0 is reserved');
+  if (bytes.length === 0) throw new KvlabError('badFrame', 'frame: field kind: truncated (empty frame)');
+  const kind = bytes[0];
+  if (kind === 0) throw new KvlabError('badFrame', 'frame: field kind: kind 0 is reserved');
   if (kind !== FRAME_KIND_RAFT) return { kind: 'opaque', tag: kind, payload: bytes.slice(1) };
+  // One private copy of the frame; entry data and chunks are views into it, never into `bytes`.
+  const r = new ByteReader(bytes.slice(), 'frame', 'badFrame', true);
+  r.u8('kind');
   const message = readMessage(r, frameBytesMax);
   r.expectEnd();
   return { kind: 'raft', message };

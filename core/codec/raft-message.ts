@@ -38,7 +38,14 @@ export function writeMessage(w: ByteWriter, m: Message): void {
     (m.context ? F_CONTEXT : 0) |
     (m.leaderTick !== undefined ? F_LEADER_TICK : 0);
   w.u8(flags);
-  for (const v of [m.group, m.from, m.to, m.term, m.logTerm, m.index, m.commit, m.rejectHint]) w.varuint(v);
+  w.varuint(m.group);
+  w.varuint(m.from);
+  w.varuint(m.to);
+  w.varuint(m.term);
+  w.varuint(m.logTerm);
+  w.varuint(m.index);
+  w.varuint(m.commit);
+  w.varuint(m.rejectHint);
   writeEntries(w, m.entries);
   if (m.snapshot) writeSnapshotMetadata(w, m.snapshot);
   if (m.chunk) {
