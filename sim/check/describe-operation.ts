@@ -1,5 +1,6 @@
 // Human-readable renderings of operations and of a key's violation, for `kvlab check` and reports.
 import type { Operation } from './history-types.ts';
+import { frontierStatesMax } from './linearization-search.ts';
 
 /** "1 key", "3 keys". */
 export function plural(count: number, noun: string): string {
@@ -31,7 +32,9 @@ export function describeOperation(op: Operation): string {
 export function describePossibleValues(values: readonly (string | null)[] | undefined): string {
   if (values === undefined) return 'could hold any value';
   const strings = values.filter((v): v is string => v !== null).map((v) => JSON.stringify(v));
-  const list = strings.length <= 1 ? (strings[0] ?? '') : `${strings.slice(0, -1).join(', ')} or ${strings[strings.length - 1]}`;
+  // The search remembers at most frontierStatesMax values: a full list may not be all of them.
+  const more = values.length >= frontierStatesMax ? ', among others' : '';
+  const list = strings.length <= 1 ? (strings[0] ?? '') : `${strings.slice(0, -1).join(', ')} or ${strings[strings.length - 1]}${more}`;
   if (strings.length === 0) return values.length === 0 ? 'could hold no value at all' : 'could only be absent';
   return strings.length === values.length ? `could only hold ${list}` : `could only hold ${list}, or be absent`;
 }

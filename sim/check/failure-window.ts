@@ -7,6 +7,7 @@
 // explains why a failing cut proves the whole history fails, and why failing is monotone in the
 // start). Then reads not needed for the contradiction are dropped one by one (dropping a read only
 // relaxes a history, so the smaller window still proves the violation).
+import { assert } from '../../core/types.ts';
 import type { Operation } from './history-types.ts';
 import { windowKeyOps } from './key-ops.ts';
 import { searchLinearization } from './linearization-search.ts';
@@ -30,6 +31,7 @@ export interface FailureWindow {
 
 export function smallestFailingWindow(keyOps: readonly Operation[], known: KnownFailure, stepsMax: number): FailureWindow {
   const { problem, outcome } = known;
+  assert(outcome.verdict === 'not-linearizable' && outcome.frontierOp >= 0, 'a known failure has a frontier op');
   // A write that had to happen before its first observer completed is stuck there: report the observer.
   const frontier = problem.ops[outcome.frontierOp];
   const stuck = frontier.deadline ?? frontier.source;

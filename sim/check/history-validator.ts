@@ -39,11 +39,6 @@ export class HistoryValidator {
     this.lastLine = line;
   }
 
-  /** Completed operations so far, in completion order. */
-  get operationsCompleted(): readonly Operation[] {
-    return this.finished;
-  }
-
   /** Every operation in invoke order; those still outstanding count as `info` (the run ended first). */
   operations(): Operation[] {
     const all = this.finished.slice();

@@ -1,7 +1,7 @@
-// The verdict for one key. Linearizable histories are the common case and the depth-first search in
-// history order finds a linearization in a few dozen steps per op, so that comes first, on a small budget. If it
-// neither succeeds nor fails, short windows are scanned for a local violation (cheap to prove), and
-// only then does the full search get the rest of the budget.
+// The verdict for one key. Linearizable histories are the common case, and the depth-first search in
+// history order finds a linearization in a few dozen steps per op, so that comes first, on a small
+// budget. If it neither succeeds nor fails, short windows are checked for a local violation (cheap to
+// prove), starting where that search got stuck; only then does the full search get the rest.
 import type { Operation } from './history-types.ts';
 import { wholeKeyOps } from './key-ops.ts';
 import { type SearchOutcome, searchLinearization, type SearchVerdict } from './linearization-search.ts';
@@ -37,9 +37,9 @@ export function checkKey(keyOps: readonly Operation[], initialState: number, ste
   return whole(full, steps + full.steps);
 }
 
-/** Index in keyOps of the op the search got stuck at (0 if it never backtracked). */
+/** Index in keyOps of the op the search got stuck at (-1 if it never backtracked). */
 function stuckAt(keyOps: readonly Operation[], problem: SearchProblem, outcome: SearchOutcome): number {
-  if (outcome.frontierOp < 0) return 0;
+  if (outcome.frontierOp < 0) return -1;
   const frontier = problem.ops[outcome.frontierOp];
   const index = (frontier.deadline ?? frontier.source).invokeIndex;
   let low = 0;

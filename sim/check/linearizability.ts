@@ -16,9 +16,9 @@ import { ABSENT, ANY } from './search-problem.ts';
 import type { KnownFailure } from './window-scan.ts';
 
 /** Search steps for the whole check (keys, then windows), before answering `unknown`. */
-export const stepsMaxDefault = 100_000_000;
+export const stepsMaxDefault = 50_000_000;
 /** Search steps for one key, so one hard key cannot starve the others. */
-export const keyStepsMaxDefault = 20_000_000;
+export const keyStepsMaxDefault = 10_000_000;
 
 export type LinearizabilityVerdict = SearchVerdict;
 

@@ -11,12 +11,13 @@
 // Optional ops (info, or cut by a window) are what makes the search explode, so two rules keep them in
 // check. Required candidates may be tried before optional ones ('required-first'), so a configuration
 // is first reached with as few optional ops used as possible, and the ones reached later with more are
-// dominated. And an
-// optional write is "dead" once every required op that needs its value is linearized (and no optional
-// op needs it): using it can no longer help, so it leaves the list, and it does not count in L.
+// dominated. And an optional write is "dead" once every required op that needs its value is linearized
+// (and no optional op needs it): using it can no longer help, so it leaves the list and does not count
+// in the configuration (optional-writes.ts). Reads that fit are taken without branching (readThatFits).
 import { assert } from '../../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
-import { ANY, applyOp, GET, ILLEGAL, neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
+import { OptionalWrites } from './optional-writes.ts';
+import { ANY, applyOp, GET, ILLEGAL, neededValue, type SearchProblem } from './search-problem.ts';
 
 export type SearchVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
@@ -282,118 +283,6 @@ class LinearizationSearch {
     }
     this.next[last] = this.tail;
     this.prev[this.tail] = last;
-  }
-}
-
-/**
- * Book-keeping of the optional writes: which are linearized and still live (the ascending `live` set,
- * part of a configuration's identity), how many are waiting in the list, and when they die.
- */
-class OptionalWrites {
-  /** Live optional writes linearized, ascending; live[0..liveCount). */
-  readonly live: Int32Array;
-  liveCount = 0;
-  /** Optional writes still in the search list. */
-  listed = 0;
-  /** Per value id: required ops that need it and are not linearized yet. */
-  private readonly waiting: Int32Array;
-  /** Per value id: an optional op needs it, so its writers never die. */
-  private readonly immortal: Uint8Array;
-  /** Per value id: its optional writers, ascending, at writers[writerStart[v] .. writerStart[v + 1]). */
-  private readonly writerStart: Int32Array;
-  private readonly writers: Int32Array;
-  private readonly linearized: Uint8Array;
-
-  constructor(problem: SearchProblem, private readonly lift: (op: number) => void, private readonly unlift: (op: number) => void) {
-    const n = problem.opCount;
-    const valueCount = problem.values.length;
-    this.live = new Int32Array(n);
-    this.linearized = new Uint8Array(n);
-    this.waiting = new Int32Array(valueCount);
-    this.immortal = new Uint8Array(valueCount);
-    this.writerStart = new Int32Array(valueCount + 1);
-    for (let op = 0; op < n; op++) {
-      const need = neededValue(problem, op);
-      if (need >= 0 && problem.required[op] === 1) this.waiting[need]++;
-      if (need >= 0 && problem.required[op] === 0) this.immortal[need] = 1;
-      if (problem.required[op] === 0) {
-        assert(writtenValue(problem, op) >= 0, () => `optional op ${op} is not a write (optional reads are dropped before the search)`);
-        this.listed++;
-        this.writerStart[writtenValue(problem, op) + 1]++;
-      }
-    }
-    for (let v = 0; v < valueCount; v++) this.writerStart[v + 1] += this.writerStart[v];
-    this.writers = new Int32Array(this.writerStart[valueCount]);
-    const filled = this.writerStart.slice(0, valueCount);
-    for (let op = 0; op < n; op++) if (problem.required[op] === 0) this.writers[filled[writtenValue(problem, op)]++] = op;
-    for (let v = 0; v < valueCount; v++) if (this.isDead(v)) this.die(v);
-  }
-
-  used(op: number): void {
-    this.linearized[op] = 1;
-    this.listed--;
-    this.liveInsert(op);
-  }
-
-  unused(op: number): void {
-    this.liveRemove(op);
-    this.listed++;
-    this.linearized[op] = 0;
-  }
-
-  /** A required op that needs `value` (-1: none) was linearized. */
-  observed(value: number): void {
-    if (value < 0) return;
-    this.waiting[value]--;
-    if (this.isDead(value)) this.die(value);
-  }
-
-  /** Exactly undoes observed(value). */
-  unobserved(value: number): void {
-    if (value < 0) return;
-    if (this.isDead(value)) this.revive(value);
-    this.waiting[value]++;
-  }
-
-  private isDead(value: number): boolean {
-    return this.waiting[value] === 0 && this.immortal[value] === 0;
-  }
-
-  private die(value: number): void {
-    for (let i = this.writerStart[value]; i < this.writerStart[value + 1]; i++) {
-      const op = this.writers[i];
-      if (this.linearized[op] === 1) this.liveRemove(op);
-      else {
-        this.lift(op);
-        this.listed--;
-      }
-    }
-  }
-
-  private revive(value: number): void {
-    for (let i = this.writerStart[value + 1] - 1; i >= this.writerStart[value]; i--) {
-      const op = this.writers[i];
-      if (this.linearized[op] === 1) this.liveInsert(op);
-      else {
-        this.unlift(op);
-        this.listed++;
-      }
-    }
-  }
-
-  private liveInsert(op: number): void {
-    let i = this.liveCount++;
-    while (i > 0 && this.live[i - 1] > op) {
-      this.live[i] = this.live[i - 1];
-      i--;
-    }
-    this.live[i] = op;
-  }
-
-  private liveRemove(op: number): void {
-    let i = this.live.subarray(0, this.liveCount).indexOf(op);
-    assert(i >= 0, () => `optional op ${op} is not in the live set`);
-    for (this.liveCount--; i < this.liveCount; i++) this.live[i] = this.live[i + 1];
   }
 }
 
