@@ -148,6 +148,11 @@ export class GroupReplica {
     return this.raw.status();
   }
 
+  /** Cheap: the known leader, this node's role and term. */
+  leaderInfo(): { leader: NodeId; role: string; term: number } {
+    return { leader: this.raw.leader, role: this.raw.role, term: this.raw.term };
+  }
+
   voters(): readonly NodeId[] {
     return this.confState.voters;
   }
@@ -179,7 +184,7 @@ export class GroupReplica {
     while (!this.persisting && !this.failed && this.raw.hasReady()) {
       const ready = this.raw.ready();
       // The term this Ready's role belongs to; by the time the fsync returns the node may have moved on.
-      const term = ready.softState?.role === 'leader' ? this.raw.status().term : 0;
+      const term = ready.softState?.role === 'leader' ? this.raw.term : 0;
       this.persisting = true;
       this.persist(ready, (error) => {
         this.persisting = false;
@@ -203,7 +208,7 @@ export class GroupReplica {
         return done(error as Error);
       }
       if (!ready.mustSync) return done(synced(null));
-      if (this.config.bugs.has('ackBeforeFsync') && this.raw.status().role === 'leader') {
+      if (this.config.bugs.has('ackBeforeFsync') && this.raw.role === 'leader') {
         // Bug zoo: the leader treats its own entries as persisted (counting itself towards commit and
         // applying) before its fsync completes — etcd issue 14370's class of mistake.
         this.durable.sync((error) => void synced(error));
@@ -354,7 +359,7 @@ export class GroupReplica {
       done({ code: 'overloaded', message: `more than ${this.config.pendingRequestsMax} requests are waiting at this node`, retryAfterMs: 100 });
       return true;
     }
-    if (this.raw.status().lead === NONE) {
+    if (this.raw.leader === NONE) {
       done({ code: 'noLeader', message: 'no leader is known; retry shortly', retryAfterMs: this.config.tickMs * this.config.electionTicks });
       return true;
     }

@@ -3,7 +3,7 @@
 // Ready (core/raft/types.ts), then advance(). Everything is synchronous and deterministic given the
 // injected Random.
 import { assert, logIndex, term as brandTerm } from '../types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, Term } from '../types.ts';
 import type { Random } from '../env/random.ts';
 import type { Tracer } from '../env/tracer.ts';
 import { encodeConfChange } from '../codec/conf-change.ts';
@@ -15,7 +15,7 @@ import { Raft } from './raft.ts';
 import { raftStatus } from './status.ts';
 import type { RaftStatus } from './status.ts';
 import type { RaftLogStorage } from './storage.ts';
-import type { ConfChange, ConfState, Entry, HardState, Message, MessageType, ProposalError, RaftConfig, Ready, SoftState } from './types.ts';
+import type { ConfChange, ConfState, Entry, HardState, Message, MessageType, ProposalError, RaftConfig, Ready, Role, SoftState } from './types.ts';
 
 /** Why a message from the network was not stepped. */
 export interface StepRejection {
@@ -40,6 +40,20 @@ export class RawNode {
 
   get id(): NodeId {
     return this.raft.id;
+  }
+
+  /** The leader this node knows of (NONE if none); cheap, unlike status(). */
+  get leader(): NodeId {
+    return this.raft.lead;
+  }
+
+  /** This node's role and term now; cheap, unlike status(). */
+  get role(): Role {
+    return this.raft.role;
+  }
+
+  get term(): Term {
+    return this.raft.term as Term;
   }
 
   /** Advances the logical clock by one tick (election and heartbeat timers count ticks). */

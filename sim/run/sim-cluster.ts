@@ -115,8 +115,8 @@ export class SimCluster implements ClusterView {
     let best: { id: NodeId; term: number } | undefined;
     for (const id of this.members()) {
       if (!this.isUp(id)) continue;
-      const status = this.node(id)?.replica()?.status();
-      if (status?.role === 'leader' && (!best || status.term > best.term)) best = { id, term: status.term };
+      const info = this.node(id)?.replica()?.leaderInfo();
+      if (info?.role === 'leader' && (!best || info.term > best.term)) best = { id, term: info.term };
     }
     return best?.id;
   }
@@ -125,6 +125,11 @@ export class SimCluster implements ClusterView {
   voters(): readonly NodeId[] {
     const from = this.leader() ?? this.members().find((n) => this.isUp(n));
     return (from !== undefined && this.node(from)?.replica()?.voters()) || this.founders;
+  }
+
+  /** Voters as `node` sees them (the node that acknowledged a write knows the configuration it used). */
+  votersSeenBy(node: NodeId): readonly NodeId[] {
+    return this.node(node)?.replica()?.voters() ?? this.voters();
   }
 
   /** Calls `listener` once if `id` crashes or stops (a client's connection to it breaks). */
