@@ -36,8 +36,7 @@ export class ClusterView implements ClusterStatusSource {
 
   clusterStatus(): ClusterStatus {
     const view = this.options.host()?.view() ?? startingView;
-    const learners = new Set(view.learners);
-    const nodes = this.memberIds(view).map((id) => (id === this.nodeId ? this.selfRow(view, learners.has(id)) : this.peerRow(id)));
+    const nodes = this.memberIds(view).map((id) => (id === this.nodeId ? this.selfRow(view) : this.peerRow(id)));
     return { clusterId: this.options.clusterId, leader: view.leader, term: view.term, nodes };
   }
 
@@ -46,8 +45,8 @@ export class ClusterView implements ClusterStatusSource {
     return { respAddr: known?.respAddr ?? '', httpAddr: known?.httpAddr ?? '', raftAddr: known?.raftAddr ?? '' };
   }
 
-  private selfRow(view: LocalRaftView, learner: boolean): ClusterNodeStatus {
-    const role = learner && view.role === 'follower' ? 'learner' : view.role;
+  private selfRow(view: LocalRaftView): ClusterNodeStatus {
+    const role = view.role;
     const up = view.role !== 'starting' && view.role !== 'failed';
     return { id: this.nodeId, role, term: view.term, commitIndex: view.commitIndex, appliedIndex: view.appliedIndex, up, ...this.addresses(this.nodeId) };
   }

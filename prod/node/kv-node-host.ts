@@ -3,6 +3,7 @@
 import type { Env } from '../../core/env/index.ts';
 import type { ClientError } from '../../core/node/client-api.ts';
 import type { KvEngine } from '../../core/kv/engine.ts';
+import type { GroupReplica } from '../../core/node/group-replica.ts';
 import { KvNode } from '../../core/node/kv-node.ts';
 import type { DurableLog, SyncCallback } from '../../core/node/durable-log.ts';
 import type { NodeConfig } from '../../core/node/node-config.ts';
@@ -74,8 +75,7 @@ class CompletionDrain {
       };
     };
     return {
-      recovered: log.recovered,
-      append: (entries, hardState) => log.append(entries, hardState),
+      ...log,
       sync: (done) => log.sync(tracked(done)),
       saveSnapshot: (snapshot, done) => log.saveSnapshot(snapshot, tracked(done)),
       compact: (index, done) => log.compact(index, tracked(done)),
@@ -99,16 +99,31 @@ function viewOf(node: KvNode, self: NodeId): LocalRaftView {
   const replica = node.replica();
   if (!replica) return { role: node.isStopped() ? 'failed' : 'starting', term: 0, leader: null, commitIndex: 0, appliedIndex: 0, lastIndex: 0, voters: [], learners: [] };
   const status = replica.status();
-  const learners = status.confState.learners;
-  const role = replica.isFailed() ? 'failed' : status.role === 'follower' && learners.includes(self) ? 'learner' : status.role;
+  const { voters, learners } = status.confState;
+  return { ...viewFields(status, replica.appliedIndex()), role: roleOf(status.role, replica.isFailed(), voters, learners, self) };
+}
+
+/**
+ * Raft's role, refined for a follower by where it stands in the configuration it knows: a learner,
+ * a node waiting to be added (no configuration yet), or one the configuration no longer lists.
+ */
+export function roleOf(raftRole: string, failed: boolean, voters: readonly NodeId[], learners: readonly NodeId[], self: NodeId): string {
+  if (failed) return 'failed';
+  if (raftRole !== 'follower') return raftRole;
+  if (learners.includes(self)) return 'learner';
+  if (voters.includes(self)) return 'follower';
+  return voters.length === 0 && learners.length === 0 ? 'joining' : 'removed';
+}
+
+function viewFields(status: ReturnType<GroupReplica['status']>, appliedIndex: number): Omit<LocalRaftView, 'role'> {
+  const { voters, learners } = status.confState;
   return {
-    role,
     term: status.term,
     leader: status.lead === NONE ? null : status.lead,
     commitIndex: status.commit,
-    appliedIndex: replica.appliedIndex(),
+    appliedIndex,
     lastIndex: status.lastIndex,
-    voters: status.confState.voters,
+    voters,
     learners,
     progress: status.progress?.map((p) => ({ id: p.id, match: p.match, recentActive: p.recentActive, isLearner: p.isLearner })),
   };

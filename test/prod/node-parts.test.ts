@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeId } from '../../core/types.ts';
 import { JsonLog } from '../../prod/log/json-log.ts';
 import { levelOfKind } from '../../prod/log/levels.ts';
+import { roleOf } from '../../prod/node/kv-node-host.ts';
 import { handoffTarget } from '../../prod/node/leader-handoff.ts';
 import { MemberDirectory, memberAddresses, parseMembersFile } from '../../prod/node/member-directory.ts';
 import { MemberSync } from '../../prod/node/member-sync.ts';
@@ -135,5 +136,16 @@ describe('member sync', () => {
     sync.reconcile();
     expect(calls).toEqual(['remove 2']);
     expect(directory.get(n2)).toBeUndefined();
+  });
+});
+
+describe('reported role', () => {
+  it('tells learners, joining and removed nodes from followers', () => {
+    expect(roleOf('follower', false, [n1, n2], [n4], n4)).toBe('learner');
+    expect(roleOf('follower', false, [n1, n2, n4], [], n4)).toBe('follower');
+    expect(roleOf('follower', false, [], [], n4)).toBe('joining');
+    expect(roleOf('follower', false, [n1, n2], [], n4)).toBe('removed');
+    expect(roleOf('leader', false, [n1], [], n1)).toBe('leader');
+    expect(roleOf('leader', true, [n1], [], n1)).toBe('failed');
   });
 });
