@@ -1,0 +1,120 @@
+// The HTTP write load generator shared by every system under test: N closed-loop clients, each with
+// one request outstanding at a time over a keep-alive connection (node:http Agent with N sockets).
+// Only the request shape differs between systems (HttpWriteTarget); the loop, the clock, the key
+// sequence and the statistics are the same, so the figures compare servers, not generators.
+import { Agent, request } from 'node:http';
+import { latencySummary, type LatencySummary } from './latency.ts';
+
+export interface HttpWriteTarget {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly method: 'PUT' | 'POST';
+  readonly contentType: string;
+  /** Path and body of the write of `key`. */
+  build(key: string): { readonly path: string; readonly body: Buffer };
+  /** Status codes that mean the write was acknowledged. */
+  readonly okStatus: number;
+}
+
+export interface LoadOptions {
+  readonly concurrency: number;
+  /** Requests run but are not counted while the connections open and caches warm. */
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Keys cycle through k0000000 .. k(keysMax - 1). */
+  readonly keysMax: number;
+  readonly requestTimeoutMs: number;
+}
+
+export interface LoadResult {
+  readonly target: string;
+  readonly concurrency: number;
+  readonly ops: number;
+  readonly seconds: number;
+  readonly opsPerSec: number;
+  readonly latency: LatencySummary;
+  /** Failed requests by cause ("status 503", "ECONNRESET", "timeout"). */
+  readonly errors: ReadonlyMap<string, number>;
+}
+
+/** Bounds the samples kept in memory; beyond it, ops are counted but their latency is not kept. */
+const latencySamplesMax = 5_000_000;
+/** After a failed request a client waits this long, so a refused connection does not spin a core. */
+const errorBackoffMs = 10;
+/** Clients finishing their last request after the deadline get this long before we give up on them. */
+const drainMsMax = 10_000;
+
+type Outcome = { readonly status: number } | { readonly error: string };
+
+function send(agent: Agent, target: HttpWriteTarget, key: string, timeoutMs: number): Promise<Outcome> {
+  const { path, body } = target.build(key);
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        agent,
+        host: target.host,
+        port: target.port,
+        method: target.method,
+        path,
+        headers: { 'content-type': target.contentType, 'content-length': body.length },
+      },
+      (res) => {
+        res.resume(); // the answer's body is not needed, but must be read for the socket to be reused
+        res.once('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.once('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+    req.once('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
+    req.end(body);
+  });
+}
+
+export function keyName(index: number): string {
+  return `k${String(index).padStart(7, '0')}`;
+}
+
+export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions): Promise<LoadResult> {
+  const { concurrency, warmupMs, durationMs } = options;
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'fifo' });
+  const samplesMs: number[] = [];
+  const errors = new Map<string, number>();
+  let ops = 0;
+  let nextKey = 0;
+  const startMs = performance.now();
+  const measureFromMs = startMs + warmupMs;
+  const deadlineMs = measureFromMs + durationMs;
+
+  const client = async () => {
+    while (performance.now() < deadlineMs) {
+      const key = keyName(nextKey++ % options.keysMax);
+      const sentMs = performance.now();
+      const outcome = await send(agent, target, key, options.requestTimeoutMs);
+      const doneMs = performance.now();
+      const counted = sentMs >= measureFromMs && doneMs <= deadlineMs;
+      if ('status' in outcome && outcome.status === target.okStatus) {
+        if (!counted) continue;
+        ops++;
+        if (samplesMs.length < latencySamplesMax) samplesMs.push(doneMs - sentMs);
+        continue;
+      }
+      const cause = 'status' in outcome ? `status ${outcome.status}` : outcome.error;
+      if (counted) errors.set(cause, (errors.get(cause) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, errorBackoffMs));
+    }
+  };
+  const clients = Promise.all(Array.from({ length: concurrency }, client));
+  let drainTimer: NodeJS.Timeout | undefined;
+  const drained = await Promise.race([
+    clients.then(() => true),
+    new Promise<boolean>((resolve) => {
+      drainTimer = setTimeout(() => resolve(false), warmupMs + durationMs + Math.max(drainMsMax, options.requestTimeoutMs));
+    }),
+  ]);
+  clearTimeout(drainTimer);
+  agent.destroy();
+  if (!drained) errors.set('client still waiting at the end', (errors.get('client still waiting at the end') ?? 0) + 1);
+  const seconds = durationMs / 1000;
+  return { target: target.name, concurrency, ops, seconds, opsPerSec: ops / seconds, latency: latencySummary(samplesMs), errors };
+}
