@@ -15,13 +15,16 @@ import {
 interface Outstanding {
   readonly event: HistoryEvent;
   readonly line: number;
+  /** Where its operation goes in `operationsInOrder` (invoke order). */
+  readonly slot: number;
 }
 
 export class HistoryValidator {
   private readonly outstanding = new Map<number, Outstanding>();
   /** Processes that ended with info, with the line of that info. */
   private readonly retired = new Map<number, number>();
-  private readonly finished: Operation[] = [];
+  /** In invoke order; a slot stays undefined while its operation is outstanding. */
+  private readonly operationsInOrder: (Operation | undefined)[] = [];
   private lastIndex = -1;
   private lastTime = 0;
   private lastLine = 0;
@@ -41,9 +44,9 @@ export class HistoryValidator {
 
   /** Every operation in invoke order; those still outstanding count as `info` (the run ended first). */
   operations(): Operation[] {
-    const all = this.finished.slice();
-    for (const { event, line } of this.outstanding.values()) all.push(pendingOperation(event, line));
-    return all.sort((a, b) => a.invokeIndex - b.invokeIndex);
+    const all = this.operationsInOrder.slice();
+    for (const { event, line, slot } of this.outstanding.values()) all[slot] = pendingOperation(event, line);
+    return all as Operation[];
   }
 
   private checkOrder(event: HistoryEvent, line: number): void {
@@ -68,7 +71,8 @@ export class HistoryValidator {
       throw new HistoryError(this.file, line, 'process', describeFound(event.process),
         `allowed: a fresh process id (process ${event.process} ended with info at line ${retiredAt}; after info a client continues as a new process)`);
     }
-    this.outstanding.set(event.process, { event, line });
+    const slot = this.keepOperations ? this.operationsInOrder.push(undefined) - 1 : -1;
+    this.outstanding.set(event.process, { event, line, slot });
   }
 
   private acceptCompletion(event: HistoryEvent, line: number): void {
@@ -78,12 +82,8 @@ export class HistoryValidator {
         `allowed: invoke (a completion needs an outstanding invoke of process ${event.process}, and it has none)`);
     }
     const invoke = open.event;
-    for (const field of ['f', 'key'] as const) {
-      if (event[field] !== invoke[field]) {
-        throw new HistoryError(this.file, line, field, describeFound(event[field]),
-          `allowed: ${describeFound(invoke[field])}, as in the invoke of process ${event.process} at line ${open.line}`);
-      }
-    }
+    if (event.f !== invoke.f) throw this.mismatch(event, open, 'f', line);
+    if (event.key !== invoke.key) throw this.mismatch(event, open, 'key', line);
     // put and cas completions may omit the value; a value they do give must repeat the invoke's.
     const echoes = invoke.f === 'put' || invoke.f === 'cas';
     if (echoes && event.value !== null && !sameValue(event.value, invoke.value)) {
@@ -93,7 +93,7 @@ export class HistoryValidator {
     this.outstanding.delete(event.process);
     if (event.type === 'info') this.retired.set(event.process, line);
     if (!this.keepOperations) return;
-    this.finished.push({
+    this.operationsInOrder[open.slot] = {
       process: event.process,
       call: callOf(invoke),
       outcome: event.type as OperationOutcome,
@@ -104,7 +104,12 @@ export class HistoryValidator {
       invokeLine: open.line,
       completeIndex: event.index,
       completeTime: event.time,
-    });
+    };
+  }
+
+  private mismatch(event: HistoryEvent, open: Outstanding, field: 'f' | 'key', line: number): HistoryError {
+    return new HistoryError(this.file, line, field, describeFound(event[field]),
+      `allowed: ${describeFound(open.event[field])}, as in the invoke of process ${event.process} at line ${open.line}`);
   }
 }
 
