@@ -152,6 +152,18 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
     expect(memberLines.some((l) => l.kind === 'member.promoted' && l.id === 4), JSON.stringify(memberLines)).toBe(true);
   });
 
+  it('DELETE /v1/members/{id} removes the node: members drop it, writes go on, it stops cleanly', async () => {
+    const leader = await cluster.waitLeader(all);
+    const response = await fetch(`http://${cluster.httpAddr(leader)}/v1/members/4`, { method: 'DELETE' });
+    expect(response.status, await response.clone().text()).toBe(200);
+    await eventually('node 4 gone from the leader\'s view', async () => ((await cluster.status(leader))?.nodes.some((n) => n.id === 4) === false ? true : null));
+    // A removed node is not told (Raft stops replicating to it); its former peers drop it from their transport.
+    await eventually('every member dropped node 4', async () => (all.every((i) => cluster.logLines(i).some((l) => l.kind === 'member.dropped' && l.id === 4)) ? true : null));
+    expect(await cluster.put(leader, 'after-remove', 'ok')).toBe(204);
+    cluster.children.get(4)!.process.kill('SIGTERM');
+    expect(await cluster.children.get(4)!.exited).toBe(0);
+  });
+
   it('a node whose WAL was corrupted while stopped refuses to start, naming the segment and offset', async () => {
     for (const i of all) await cluster.waitUp(i);
     const leader = await cluster.waitLeader(all);
