@@ -78,7 +78,6 @@ function parseShrinkArgs(argv: string[]): ShrinkArgs {
     if (!checkNames.includes(check)) throw new KvlabError('usage', `--check: found ${JSON.stringify(check)}; allowed: ${checkNames.join(' | ')}`);
   }
   const scenario = loadScenario(positionals[0]);
-  validateBugNames(scenario.bugs, `${positionals[0]}: bugs`);
   if (values.seed === undefined && scenario.seed === undefined) throw new KvlabError('usage', '--seed N is required (the scenario names no seed)');
   const seed = values.seed === undefined ? (scenario.seed as number) : parseSeed(values.seed);
   const runsMax = values['runs-max'] === undefined ? shrinkRunsMaxDefault : parseRunsMax(values['runs-max']);

@@ -69,7 +69,6 @@ function parseSweepArgs(argv: string[]): SweepArgs {
   validateBugNames(bugs);
   const scenarioPath = positionals[0];
   const scenario = loadScenario(scenarioPath);
-  validateBugNames(scenario.bugs, `${scenarioPath}: bugs`);
   return { scenarioPath, scenario, seeds, workers: values.workers === undefined ? undefined : parseWorkers(values.workers), bugs, stopOnFailure: values['stop-on-failure'] ?? false };
 }
 

@@ -55,7 +55,7 @@ describe('kvlab sweep: invalid input exits 2 with a clear message', () => {
     const path = file('bugged.json', { ...tinyScenarioJson, bugs: ['madeUp'] });
     const { code, err } = await sweepCli([path, '--seeds', '1']);
     expect(code).toBe(2);
-    expect(err).toContain(`${path}: bugs: unknown bug 'madeUp'`);
+    expect(err).toContain(`${path}: bugs[0]: found "madeUp"; allowed: voteWithoutLogCheck`);
   });
 });
 
