@@ -3,6 +3,7 @@
 // 1% failed writes), parsed and checked; then the same history with one read changed to a value
 // never written (not linearizable); then a hot single key. Prints wall and CPU time of each phase.
 // Goal: the 100,000-op check under 0.5 s.
+import { plural } from '../sim/check/describe-operation.ts';
 import { parseHistory } from '../sim/check/history.ts';
 import { checkLinearizability, type LinearizabilityResult } from '../sim/check/linearizability.ts';
 import { generateRegisterHistory, replaceReadWithUnwritten } from '../sim/check/register-history-generator.ts';
@@ -29,7 +30,7 @@ function checkText(label: string, text: string): LinearizabilityResult {
   const r = checked.value;
   console.log(`${label}`);
   console.log(`  parse  ${ms(parsed)}  (${parsed.value.eventCount} events)`);
-  console.log(`  check  ${ms(checked)}  ${r.verdict}: ${r.keysChecked} keys, ${r.operationsChecked} ops, ${r.steps} steps`);
+  console.log(`  check  ${ms(checked)}  ${r.verdict}: ${plural(r.keysChecked, 'key')}, ${r.operationsChecked} ops, ${r.steps} steps`);
   for (const v of r.violations.slice(0, 1)) console.log(`  violation on key ${v.key} at op ${v.op}, window of ${v.window.ops.length} ops`);
   return r;
 }

@@ -39,6 +39,10 @@ interface CheckArgs {
 }
 
 export async function checkCommand(args: string[], output: CommandOutput = processOutput): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    output.out(`${usage}\n`);
+    return EXIT_OK;
+  }
   let parsed: CheckArgs;
   let text: string;
   try {

@@ -94,6 +94,12 @@ describe('kvlab check', () => {
     expect(err).toContain(`${file}:3: field "time": found 5; allowed: an integer >= 20`);
   });
 
+  it('--help prints the usage and exits 0', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(EXIT_OK);
+    expect(out).toMatch(/^usage: kvlab check HISTORY\.jsonl/);
+  });
+
   it('exit 2 for bad arguments', async () => {
     const file = join(histories, 'stale-read.jsonl');
     const cases: Array<[string[], RegExp]> = [
