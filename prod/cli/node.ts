@@ -25,6 +25,8 @@ export interface NodeCommandIo {
   readonly signals: SignalSource;
   /** Force the exit this long after the node stopped if the event loop is still busy (0: never). */
   readonly exitGuardMs: number;
+  /** Log an uncaught exception (a bug) as one JSON line and exit 1 at once (the process's own io only). */
+  readonly exitOnUncaught?: boolean;
   readonly startOptions?: StartNodeOptions;
 }
 
@@ -33,6 +35,7 @@ const processIo: NodeCommandIo = {
   stderr: (text) => process.stderr.write(text),
   signals: process,
   exitGuardMs: EXIT_GUARD_MS,
+  exitOnUncaught: true,
 };
 
 export async function nodeCommand(args: string[], io: NodeCommandIo = processIo): Promise<number> {
@@ -41,6 +44,7 @@ export async function nodeCommand(args: string[], io: NodeCommandIo = processIo)
   // Watched from the start, so a signal during the start stops the node once it is up.
   const signals = new StopSignals(io.signals, () => logs.current);
   const session: Session = { io, sink, logs, signals };
+  if (io.exitOnUncaught) exitOnUncaught(() => logs.current);
   try {
     const code = await runNode(args, session);
     if (io.exitGuardMs > 0) setTimeout(() => process.exit(code), io.exitGuardMs).unref();
@@ -118,6 +122,18 @@ function runUntilStopped(node: RunningNode, signals: StopSignals, log: JsonLog):
       () => resolve(EXIT_FAILED),
     );
     void node.fatal.then(() => stopThen(EXIT_FAILED));
+  });
+}
+
+/**
+ * A throw nobody caught is a bug (often a failed assertion): the in-memory state can no longer be
+ * trusted, so the process says so in its log and exits 1 without a graceful stop. The WAL holds
+ * everything that was acknowledged; the next start recovers from it.
+ */
+function exitOnUncaught(log: () => JsonLog): void {
+  process.on('uncaughtException', (error) => {
+    log().error('node.crashed', { error: error.message, name: error.name, stack: error.stack ?? null });
+    process.exit(EXIT_FAILED);
   });
 }
 
