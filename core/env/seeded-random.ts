@@ -1,11 +1,12 @@
-// The simulator's Random (core/env/random.ts) over seedrandom's Alea generator: fast, and its whole
-// state derives from a string seed. A child's seed is a hash of (parent seed, name) only, so a stream
-// never depends on how much its parent or siblings have drawn.
+// The one implementation of core/env's Random, over seedrandom's Alea generator: fast, pure, and its
+// whole state derives from a string seed. The simulator seeds it from the run seed; production from
+// the OS's randomness at start. A child's seed is a hash of (parent seed, name) only, so a stream never
+// depends on how much its parent or siblings have drawn.
 import seedrandom from 'seedrandom';
-import type { Random } from '../core/env/random.ts';
-import { assert } from '../core/types.ts';
+import type { Random } from './random.ts';
+import { assert } from '../types.ts';
 
-export class SimRandom implements Random {
+export class SeededRandom implements Random {
   private readonly prng: seedrandom.PRNG;
 
   constructor(readonly seed: string) {
@@ -31,14 +32,14 @@ export class SimRandom implements Random {
     return items[Math.floor(this.prng() * items.length)];
   }
 
-  child(name: string): SimRandom {
-    return new SimRandom(deriveSeed(this.seed, name));
+  child(name: string): SeededRandom {
+    return new SeededRandom(deriveSeed(this.seed, name));
   }
 }
 
 /** The root stream of a run. */
-export function createRandom(seed: number | string): SimRandom {
-  return new SimRandom(`kvlab:${seed}`);
+export function createRandom(seed: number | string): SeededRandom {
+  return new SeededRandom(`kvlab:${seed}`);
 }
 
 /** A stable 64-bit hash of (parent seed, name) as 16 hex digits; the same on every platform. */
