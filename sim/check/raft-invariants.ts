@@ -48,6 +48,10 @@ export class RaftInvariantChecker implements NodeObserver {
   /** Per node and group: index -> term of what is durable on that node's disk. */
   private readonly durable = new Map<string, Map<number, number>>();
   private readonly commits = new Map<string, number>();
+  /** Per node and group: the index through which a durable snapshot covers the log. */
+  private readonly durableSnapshot = new Map<string, number>();
+  /** Per group: configurations by the index of their entry, ascending (first report wins). */
+  private readonly configurations = new Map<GroupId, { index: number; voters: readonly NodeId[] }[]>();
   private readonly seen = new Set<string>();
   acknowledgedWrites = 0;
 
@@ -58,6 +62,20 @@ export class RaftInvariantChecker implements NodeObserver {
   persisted(node: NodeId, group: GroupId, entries: readonly Entry[]): void {
     const log = this.durableLog(node, group);
     for (const e of entries) log.set(e.index, e.term);
+  }
+
+  snapshotPersisted(node: NodeId, group: GroupId, index: LogIndex): void {
+    const key = `${node}/${group}`;
+    this.durableSnapshot.set(key, Math.max(index, this.durableSnapshot.get(key) ?? 0));
+  }
+
+  configurationApplied(node: NodeId, group: GroupId, index: LogIndex, voters: readonly NodeId[], votersOutgoing: readonly NodeId[]): void {
+    const list = this.configurations.get(group) ?? [];
+    if (list.some((c) => c.index === index)) return;
+    // In a joint configuration either majority may be the one that committed: count over both.
+    list.push({ index, voters: [...new Set([...voters, ...votersOutgoing])] });
+    list.sort((a, b) => a.index - b.index);
+    this.configurations.set(group, list);
   }
 
   applied(node: NodeId, group: GroupId, entries: readonly Entry[]): void {
@@ -100,13 +118,27 @@ export class RaftInvariantChecker implements NodeObserver {
     for (const key of [...this.durable.keys()]) if (key.startsWith(`${node}/`)) this.durable.delete(key);
   }
 
-  /** A write was acknowledged to a client: it must already be durable on a quorum of `voters`. */
-  writeAcknowledged(group: GroupId, index: LogIndex, term: Term, voters: readonly NodeId[]): void {
+  /**
+   * A write was acknowledged to a client: it must already be durable (in the WAL, or under a durable
+   * snapshot) on a quorum of the voters in force at its index — the configuration that committed it.
+   * `founders` is the configuration before any change was applied.
+   */
+  writeAcknowledged(group: GroupId, index: LogIndex, term: Term, founders: readonly NodeId[]): void {
     this.acknowledgedWrites++;
-    const holders = voters.filter((n) => this.durable.get(`${n}/${group}`)?.get(index) === term);
+    const voters = this.votersAt(group, index) ?? founders;
+    const holds = (n: NodeId) => this.durable.get(`${n}/${group}`)?.get(index) === term || (this.durableSnapshot.get(`${n}/${group}`) ?? 0) >= index;
+    const holders = voters.filter(holds);
     if (holders.length * 2 <= voters.length) {
       this.report('durable-before-ack', `group ${group} index ${index} term ${term} was acknowledged while durable only on [${holders.join(', ')}] of voters [${voters.join(', ')}]`);
     }
+  }
+
+  /** The voters of the latest configuration whose entry precedes `index` (Raft uses a configuration as soon as it is in the log). */
+  private votersAt(group: GroupId, index: number): readonly NodeId[] | undefined {
+    const list = this.configurations.get(group);
+    let found: readonly NodeId[] | undefined;
+    for (const c of list ?? []) if (c.index < index) found = c.voters;
+    return found;
   }
 
   /** Log matching and leader completeness over the logs of the running nodes. */
