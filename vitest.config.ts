@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores here: more workers only thrash.
     maxWorkers: 2,
+    reporters: ['default', './test/support/count-reporter.ts'],
   },
 });

@@ -18,6 +18,7 @@ import type { ClientCallback, ClientError, ReadOptions, WriteOptions } from './c
 import type { DurableLog, SyncCallback } from './durable-log.ts';
 import type { NodeConfig } from './node-config.ts';
 import type { NodeObserver } from './node-observer.ts';
+import { unwrapConfContext, wrapConfContext } from './conf-change-context.ts';
 import { installSnapshotState } from './install-snapshot.ts';
 import { PendingRequests } from './pending-requests.ts';
 
@@ -34,6 +35,8 @@ export interface GroupReplicaParts {
   readonly observer?: NodeObserver;
   /** Called once when the group cannot go on (a disk error): the node must stop serving it. */
   readonly onFatal: (error: Error) => void;
+  /** Called on every node when a configuration change applies, with the proposer's own context. */
+  readonly onConfChange?: (change: ConfChange, confState: ConfState) => void;
 }
 
 interface WaitingRead {
@@ -119,7 +122,7 @@ export class GroupReplica {
 
   proposeConfChange(change: ConfChange, requestId: string, done: ClientCallback): void {
     if (this.refuse(done)) return;
-    const error = this.raw.proposeConfChange({ ...change, context: textEncoder.encode(requestId) });
+    const error = this.raw.proposeConfChange({ ...change, context: wrapConfContext(requestId, change.context) });
     if (error) return done(proposalFailure(error));
     this.pending.add(`c/${requestId}`, this.config.requestTimeoutMs, done);
     this.pump();
@@ -221,6 +224,8 @@ export class GroupReplica {
   }
 
   private afterPersist(ready: Ready, leaderTerm: number): void {
+    // A stopped node drops work whose fsync was still in flight: nothing is sent or applied after stop.
+    if (this.failed) return;
     try {
       this.mirror(ready, leaderTerm);
       this.send(ready.messages);
@@ -278,7 +283,10 @@ export class GroupReplica {
     this.memory.setConfState(this.confState);
     this.sm.applyNoop(entry.index);
     this.env.tracer.emit('raft.conf', { group: this.group, index: entry.index, voters: this.confState.voters, learners: this.confState.learners });
-    if (change.context) this.pending.resolve(`c/${textDecoder.decode(change.context)}`, { kind: 'ok' });
+    this.parts.observer?.configurationApplied(this.env.nodeId, this.group, entry.index, this.confState.voters, this.confState.votersOutgoing);
+    const { requestId, callerContext } = unwrapConfContext(change.context);
+    this.parts.onConfChange?.({ ...change, context: callerContext }, this.confState);
+    if (requestId !== undefined) this.pending.resolve(`c/${requestId}`, { kind: 'ok' });
   }
 
   private queueReads(states: readonly ReadState[]): void {
@@ -345,6 +353,7 @@ export class GroupReplica {
     if (!next) return;
     this.durable.saveSnapshot(next.snapshot, (error) => {
       this.snapshotSaves.shift();
+      if (!error) this.parts.observer?.snapshotPersisted(this.env.nodeId, this.group, next.snapshot.metadata.index);
       next.done(error);
       this.saveNextSnapshot();
     });
@@ -369,7 +378,6 @@ export class GroupReplica {
   private fatal(error: Error): void {
     if (this.failed) return;
     this.failed = true;
-    this.env.tracer.emit('node.fatal', { group: this.group, error: error.message });
     this.pending.failAll({ code: 'stopping', message: `the node stopped serving: ${error.message}` });
     this.parts.onFatal(error);
   }

@@ -10,7 +10,7 @@ import { decodeFrame } from '../codec/frame.ts';
 import { MemoryStorage, bootstrapSnapshot } from '../raft/memory-storage.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import type { RaftBugName } from '../raft/bugs.ts';
-import type { ConfChange, RaftConfig } from '../raft/types.ts';
+import type { ConfChange, ConfState, RaftConfig } from '../raft/types.ts';
 import { type GroupId, KvlabError, type NodeId, groupId, logIndex } from '../types.ts';
 import type { TimerId } from '../env/timers.ts';
 import type { ClientCallback, KvClientApi, ReadOptions, WriteOptions } from './client-api.ts';
@@ -28,6 +28,8 @@ export interface KvNodeDeps {
   readonly observer?: NodeObserver;
   /** The node cannot go on (a disk error, corruption at start): production exits, the simulator records it. */
   readonly onFatal?: (error: Error) => void;
+  /** A configuration change applied in `group` (on every node), with the proposer's context. */
+  readonly onConfChange?: (group: GroupId, change: ConfChange, confState: ConfState) => void;
 }
 
 export const firstGroup = groupId(1);
@@ -149,6 +151,7 @@ export class KvNode implements KvClientApi {
     // What recovery read may still sit only in the page cache (a process crash keeps it, a power loss
     // would not): make it durable before this node promises anything based on it.
     durable.sync((syncError) => {
+      if (this.stopped) return;
       if (syncError) return this.fail(syncError);
       if (!fresh || this.config.join) {
         this.startGroup(group, durable, recovered);
@@ -156,6 +159,7 @@ export class KvNode implements KvClientApi {
       }
       const snapshot = bootstrapSnapshot(this.config.initialVoters);
       durable.saveSnapshot(snapshot, (error) => {
+        if (this.stopped) return;
         if (error) return this.fail(error);
         this.startGroup(group, durable, { ...recovered, snapshot });
         ready();
@@ -191,6 +195,7 @@ export class KvNode implements KvClientApi {
       confState: memory.initialState().confState,
       observer: this.deps.observer,
       onFatal: (error) => this.fail(error),
+      onConfChange: (change, confState) => this.deps.onConfChange?.(group, change, confState),
     });
     this.groups.set(group, replica);
   }
@@ -217,6 +222,7 @@ export class KvNode implements KvClientApi {
   }
 
   private fail(error: Error): void {
+    if (this.stopped) return;
     this.env.tracer.emit('node.fatal', { error: error.message });
     this.stop();
     this.deps.onFatal?.(error);

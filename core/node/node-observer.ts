@@ -6,6 +6,10 @@ import type { GroupId, LogIndex, NodeId, Term } from '../types.ts';
 export interface NodeObserver {
   /** `entries` are now durable on this node's disk (their fsync completed). */
   persisted(node: NodeId, group: GroupId, entries: readonly Entry[]): void;
+  /** A snapshot through `index` is durable on this node's disk (its entries are, in effect). */
+  snapshotPersisted(node: NodeId, group: GroupId, index: LogIndex): void;
+  /** The configuration entry at `index` was applied: `voters` vote from then on. */
+  configurationApplied(node: NodeId, group: GroupId, index: LogIndex, voters: readonly NodeId[], votersOutgoing: readonly NodeId[]): void;
   /** The state machine applied `entries`, in order. */
   applied(node: NodeId, group: GroupId, entries: readonly Entry[]): void;
   /** The node became leader of `group` in `term`. */

@@ -125,7 +125,7 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
         newProcess: () => processNext++,
         onWriteAcknowledged: (receipt) => {
           obs.receipts.push({ index: receipt.index, term: receipt.term });
-          cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.voters());
+          cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.foundingVoters());
         },
         onOutcome: (outcome, _f, latencyUs) => {
           obs.outcomes[outcome]++;

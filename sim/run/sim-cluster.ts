@@ -127,9 +127,9 @@ export class SimCluster implements ClusterView {
     return (from !== undefined && this.node(from)?.replica()?.voters()) || this.founders;
   }
 
-  /** Voters as `node` sees them (the node that acknowledged a write knows the configuration it used). */
-  votersSeenBy(node: NodeId): readonly NodeId[] {
-    return this.node(node)?.replica()?.voters() ?? this.voters();
+  /** The voters the cluster was founded with. */
+  foundingVoters(): readonly NodeId[] {
+    return this.founders;
   }
 
   /** Calls `listener` once if `id` crashes or stops (a client's connection to it breaks). */
@@ -186,6 +186,8 @@ export class SimCluster implements ClusterView {
       openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs, tracer: nodeEnv.tracer, storage: { segmentBytesMax: this.options.scenario.cluster.walSegmentBytesMax } }),
       observer: {
         persisted: (n, g, e) => this.checker.persisted(n, g, e),
+        snapshotPersisted: (n, g, i) => this.checker.snapshotPersisted(n, g, i),
+        configurationApplied: (n, g, i, v, o) => this.checker.configurationApplied(n, g, i, v, o),
         applied: (n, g, e) => this.checker.applied(n, g, e),
         committed: (n, g, i) => this.checker.committed(n, g, i),
         becameLeader: (n, g, t) => {

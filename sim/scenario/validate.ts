@@ -4,6 +4,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { describeValue, firstSchemaProblem, jsonSyntaxWhere } from '../../core/schema/schema-problem.ts';
 import { KvlabError } from '../../core/types.ts';
+import { resolveSimDiskOptions } from '../disk/options.ts';
 import { bugNames } from '../bugs/registry.ts';
 import { type Scenario, ScenarioSpec } from './schema.ts';
 
@@ -49,6 +50,12 @@ function checkCrossFields(s: Scenario, file: string): void {
   if (net?.kind === 'uniform' && net.msMin > net.msMax) fail('network.latency', net, 'expected msMin <= msMax');
   const fsync = s.disk.fsyncLatency;
   if (fsync?.kind === 'uniform' && fsync.usMin > fsync.usMax) fail('disk.fsyncLatency', fsync, 'expected usMin <= usMax');
+  try {
+    resolveSimDiskOptions(s.disk);
+  } catch (error) {
+    if (!(error instanceof KvlabError)) throw error;
+    fail('disk', s.disk, error.message);
+  }
   const mix = s.workload.mix;
   if (s.workload.clients > 0 && mix.get + mix.put + mix.delete + mix.cas <= 0) fail('workload.mix', mix, 'expected at least one positive weight');
   if (s.cluster.heartbeatTicks >= s.cluster.electionTicks) {
