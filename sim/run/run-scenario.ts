@@ -43,7 +43,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
   const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
-  scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs);
+  scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
   world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
   scheduleInspections(cluster, endMs, obs);
 
@@ -140,12 +140,14 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
   }
 }
 
-function scheduleFaults(s: Scenario, cluster: SimCluster, faults: FaultRunner, random: Random, obs: RunObservations): void {
+function scheduleFaults(s: Scenario, cluster: SimCluster, faults: FaultRunner, random: Random, obs: RunObservations, onApplied?: RunOptions['onFaultApplied']): void {
   const { sim } = cluster.world;
   for (const fault of s.faults) {
     if (fault.at >= s.phases.faultsMs) continue;
     sim.scheduleAt(Math.round(fault.at * 1000), () => {
-      if (faults.apply(fault)) obs.faults++;
+      if (!faults.apply(fault)) return;
+      obs.faults++;
+      onApplied?.(fault, 'scenario');
     });
   }
   const nemesis = s.nemesis;
@@ -157,7 +159,10 @@ function scheduleFaults(s: Scenario, cluster: SimCluster, faults: FaultRunner, r
       if (faults.activeCount < nemesis.concurrentMax) {
         const durationMs = Math.min(sampleRange(nemesis.durationMs, random), s.phases.faultsMs - atMs);
         const fault = sampleFault(random.pick(kinds), atMs, durationMs, cluster, random);
-        if (fault && faults.apply(fault)) obs.faults++;
+        if (fault && faults.apply(fault)) {
+          obs.faults++;
+          onApplied?.(fault, 'nemesis');
+        }
       }
       next(atMs + Math.max(1, sampleRange(nemesis.intervalMs, random)));
     });

@@ -1,5 +1,5 @@
 // The shape of one simulated run's outcome: report.json (CONTRACTS.md) plus the in-memory artifacts.
-import type { Scenario } from '../scenario/schema.ts';
+import type { Fault, Scenario } from '../scenario/schema.ts';
 import type { CrashPoint } from './crash-points.ts';
 
 export type CheckVerdict = 'pass' | 'fail' | 'unknown' | 'skipped';
@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Write the trace straight to this file instead of memory. */
   readonly tracePath?: string;
+  /** Called for every fault actually applied (shrink turns a random nemesis into these explicit faults). */
+  readonly onFaultApplied?: (fault: Fault, source: 'scenario' | 'nemesis') => void;
   /** Deterministic crashes after a node's k-th disk operation (sim/run/crash-points.ts). */
   readonly crashPoints?: readonly CrashPoint[];
 }
