@@ -1,9 +1,11 @@
 // A local kvlab cluster for the benchmarks, driven through the real CLI (`kvlab cluster init/up/down`)
 // exactly as a user would run it, so the benchmark measures the shipped node processes.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from './child-processes.ts';
+import { NODE_PROCESS_ENTRY } from '../../prod/node/local/processes.ts';
+import { logTail, runCommand } from './child-processes.ts';
 import { onCleanup } from './cleanup.ts';
 import { httpJson, sleep } from './http-json.ts';
 import type { HttpWriteTarget } from './http-load.ts';
@@ -13,7 +15,7 @@ const HOST = '127.0.0.1';
 const initTimeoutMs = 30_000;
 const upTimeoutMs = 60_000;
 const downTimeoutMs = 20_000;
-const leaderTimeoutMs = 30_000;
+const leaderTimeoutMs = 60_000;
 const pollMs = 200;
 const probeTimeoutMs = 1_000;
 
@@ -67,7 +69,7 @@ function killLeftovers(dir: string, nodes: number): void {
   }
 }
 
-async function waitLeader(nodes: readonly KvlabNode[]): Promise<number> {
+async function waitLeader(dir: string, nodes: readonly KvlabNode[]): Promise<number> {
   const deadline = performance.now() + leaderTimeoutMs;
   let last = 'no answer yet';
   while (performance.now() < deadline) {
@@ -79,14 +81,40 @@ async function waitLeader(nodes: readonly KvlabNode[]): Promise<number> {
     if (leaders[0] !== null && leaders.every((leader) => leader === leaders[0])) return leaders[0];
     await sleep(pollMs);
   }
-  throw new Error(`kvlab nodes did not agree on a leader within ${leaderTimeoutMs} ms (leaders seen per node: ${last})`);
+  const logs = nodes.map((node) => `--- node${node.id} ---\n${logTail(join(dir, `node${node.id}.log`))}`).join('\n');
+  throw new Error(`kvlab nodes did not agree on a leader within ${leaderTimeoutMs} ms (leaders seen per node: ${last}); last log lines:\n${logs}`);
+}
+
+export interface KvlabStartOptions {
+  /**
+   * Node.js flags for the node processes (`--cpu-prof` is not allowed in NODE_OPTIONS): the nodes are
+   * then started here the way `kvlab cluster up` starts them (same entry, pid and log files), with
+   * these flags in front. Without it, `kvlab cluster up` starts them.
+   */
+  readonly nodeFlags?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What `kvlab cluster up` does for one node, with extra Node.js flags; returns the pid. */
+function spawnNodeWithFlags(dir: string, id: number, nodeFlags: readonly string[], env: NodeJS.ProcessEnv): number {
+  const logFd = openSync(join(dir, `node${id}.log`), 'a');
+  try {
+    const args = [...nodeFlags, NODE_PROCESS_ENTRY, '--config', join(dir, `node${id}.json`)];
+    const child = spawn(process.execPath, args, { cwd: dir, detached: true, stdio: ['ignore', logFd, logFd], env });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start node${id}: ${process.execPath} ${args.join(' ')}`);
+    writeFileSync(join(dir, `node${id}.pid`), `${child.pid}\n`);
+    return child.pid;
+  } finally {
+    closeSync(logFd);
+  }
 }
 
 /**
- * Writes configs for `size` nodes in `dir`, starts them with `env` (e.g. NODE_OPTIONS=--cpu-prof) and
- * waits until every node names the same leader. The cluster is stopped by the benchmark's cleanup.
+ * Writes configs for `size` nodes in `dir`, starts them and waits until every node names the same
+ * leader. The cluster is stopped by the benchmark's cleanup (`kvlab cluster down`, then SIGKILL).
  */
-export async function startKvlabCluster(dir: string, basePort: number, size = 3, env?: NodeJS.ProcessEnv): Promise<KvlabCluster> {
+export async function startKvlabCluster(dir: string, basePort: number, size = 3, options: KvlabStartOptions = {}): Promise<KvlabCluster> {
   await cli(['cluster', 'init', '--nodes', String(size), '--dir', dir, '--base-port', String(basePort), '--cluster-id', 'bench'], initTimeoutMs);
   onCleanup('stop kvlab', async () => {
     try {
@@ -95,14 +123,18 @@ export async function startKvlabCluster(dir: string, basePort: number, size = 3,
       killLeftovers(dir, size);
     }
   });
-  await cli(['cluster', 'up', '--dir', dir, '--timeout-ms', String(upTimeoutMs - 5_000)], upTimeoutMs, env);
+  if (options.nodeFlags) {
+    for (let id = 1; id <= size; id++) spawnNodeWithFlags(dir, id, options.nodeFlags, options.env ?? process.env);
+  } else {
+    await cli(['cluster', 'up', '--dir', dir, '--timeout-ms', String(upTimeoutMs - 5_000)], upTimeoutMs, options.env);
+  }
   const nodes: KvlabNode[] = Array.from({ length: size }, (_, i) => ({
     id: i + 1,
     respPort: basePort + i + 1,
     httpPort: basePort + 101 + i,
     pid: readPidFile(dir, i + 1),
   }));
-  const leaderId = await waitLeader(nodes);
+  const leaderId = await waitLeader(dir, nodes);
   const leader = nodes.find((node) => node.id === leaderId);
   if (!leader) throw new Error(`kvlab leader ${leaderId} is not one of the nodes ${nodes.map((n) => n.id).join(', ')}`);
   return { dir, nodes, leader, followers: nodes.filter((node) => node !== leader) };
