@@ -7,6 +7,7 @@
 import type { Env } from '../env/index.ts';
 import type { KvCommand, KvRead, KvResult, KvWrite } from '../kv/commands.ts';
 import { decodeCommand, encodeCommand } from '../kv/command-codec.ts';
+import type { KvEngine } from '../kv/engine.ts';
 import type { KvStateMachine } from '../kv/state-machine.ts';
 import { decodeConfChange } from '../codec/conf-change.ts';
 import { encodeFrame } from '../codec/frame.ts';
@@ -31,6 +32,8 @@ export interface GroupReplicaParts {
   readonly memory: MemoryStorage;
   readonly durable: DurableLog;
   readonly stateMachine: KvStateMachine;
+  /** The state machine's engine: a persistent one is flushed in the background after applies. */
+  readonly engine: KvEngine;
   readonly confState: ConfState;
   readonly observer?: NodeObserver;
   /** Called once when the group cannot go on (a disk error): the node must stop serving it. */
@@ -58,6 +61,7 @@ export class GroupReplica {
   private confState: ConfState;
   private persisting = false;
   private snapshotting = false;
+  private engineFlushing = false;
   private failed = false;
   private readSeq = 0;
   private writeSeq = 0;
@@ -230,6 +234,7 @@ export class GroupReplica {
       this.mirror(ready, leaderTerm);
       this.send(ready.messages);
       this.applyCommitted(ready.committedEntries);
+      this.flushEngine();
       this.queueReads(ready.readStates);
       this.raw.advance(ready);
       this.serveReads();
@@ -316,6 +321,21 @@ export class GroupReplica {
       return done({ code: 'invalid', message: (error as Error).message });
     }
     done(null, result);
+  }
+
+  /**
+   * A persistent engine (LevelDB in production) makes applied state durable in the background, one
+   * flush at a time. Nothing waits on it: the WAL and Raft snapshots hold everything the engine might
+   * lose, and a restart replays from the engine's durable applied index.
+   */
+  private flushEngine(): void {
+    const { engine } = this.parts;
+    if (!engine.flush || this.engineFlushing || engine.appliedIndex() === (engine.durableAppliedIndex?.() ?? 0)) return;
+    this.engineFlushing = true;
+    engine.flush((error) => {
+      this.engineFlushing = false;
+      if (error) this.fatal(error);
+    });
   }
 
   /** Snapshots the state machine every `snapshotEntries` applied entries, then compacts the log behind it. */

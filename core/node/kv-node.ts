@@ -21,8 +21,8 @@ import type { NodeConfig } from './node-config.ts';
 import type { NodeObserver } from './node-observer.ts';
 
 export interface KvNodeDeps {
-  /** A fresh or reopened engine for `group`: MemoryEngine in the simulator, LevelEngine in production. */
-  readonly engine: (group: GroupId) => KvEngine;
+  /** A fresh or reopened engine for `group`: MemoryEngine (or PersistentSimEngine) in the simulator, LevelEngine in production. */
+  readonly engine: (group: GroupId, env: Env) => KvEngine;
   /** Opens (recovering) the durable Raft log of `group` under `dir` of the node's Disk. */
   readonly openDurableLog: (env: Env, dir: string, group: GroupId) => DurableLog;
   readonly observer?: NodeObserver;
@@ -169,7 +169,8 @@ export class KvNode implements KvClientApi {
 
   private startGroup(group: GroupId, durable: DurableLog, recovered: DurableLog['recovered']): void {
     const memory = new MemoryStorage();
-    const stateMachine = new KvStateMachine({ engine: this.deps.engine(group) });
+    const engine = this.deps.engine(group, this.env);
+    const stateMachine = new KvStateMachine({ engine });
     const snapshot = recovered.snapshot;
     if (snapshot) {
       memory.applySnapshot(snapshot);
@@ -192,6 +193,7 @@ export class KvNode implements KvClientApi {
       memory,
       durable,
       stateMachine,
+      engine,
       confState: memory.initialState().confState,
       observer: this.deps.observer,
       onFatal: (error) => this.fail(error),

@@ -3,6 +3,7 @@
 import { firstGroup } from '../../core/node/kv-node.ts';
 import { parseHistory } from '../check/history.ts';
 import { checkLinearizability } from '../check/linearizability.ts';
+import type { NodeId } from '../../core/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { CheckResult } from './run-types.ts';
 import type { SimCluster } from './sim-cluster.ts';
@@ -16,6 +17,10 @@ export interface RunObservations {
   leaderAfterHealUs: number | undefined;
   readonly receipts: { index: number; term: number }[];
   faults: number;
+  /** The leader's commit index a while before the end, which every running member must have applied by the end. */
+  convergeTarget: { commit: number; atUs: number } | undefined;
+  /** Raft's applied index of every running member at the end. */
+  appliedAtEnd: Map<NodeId, number>;
 }
 
 export function evaluateChecks(s: Scenario, cluster: SimCluster, historyText: string, obs: RunObservations): CheckResult[] {
@@ -67,6 +72,13 @@ function liveness(s: Scenario, obs: RunObservations): CheckResult {
   if (s.workload.clients > 0 && s.workload.ratePerClient > 0 && obs.okAfterHealUs === undefined) {
     return { name: 'liveness', verdict: 'fail', detail: `a leader by ${leaderMs} ms, but no client operation succeeded after the heal at ${healMs} ms` };
   }
+  const target = obs.convergeTarget;
+  const behind = target ? [...obs.appliedAtEnd].filter(([, applied]) => applied < target.commit) : [];
+  if (target && behind.length > 0) {
+    const list = behind.map(([n, a]) => `node ${n} at ${a}`).join(', ');
+    return { name: 'liveness', verdict: 'fail', detail: `members did not converge: the leader had committed ${target.commit} at ${target.atUs / 1000} ms, but at the end ${list}` };
+  }
   const okMs = obs.okAfterHealUs === undefined ? 'n/a' : `${obs.okAfterHealUs / 1000} ms`;
-  return { name: 'liveness', verdict: 'pass', detail: `after the heal at ${healMs} ms: a leader by ${leaderMs} ms, first successful operation at ${okMs}` };
+  const converged = target ? `; every running member applied the leader's commit ${target.commit}` : '';
+  return { name: 'liveness', verdict: 'pass', detail: `after the heal at ${healMs} ms: a leader by ${leaderMs} ms, first successful operation at ${okMs}${converged}` };
 }

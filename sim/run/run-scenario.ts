@@ -23,6 +23,8 @@ import { makeMembershipHooks } from './membership-hooks.ts';
 export const traceVersion = 1;
 /** Virtual ms between online inspections of every node's log. */
 const inspectEveryMs = 100;
+/** Every running member must have applied the leader's commit index of this long before the end. */
+const convergeWindowMs = 1000;
 
 export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
   const wallStart = performance.now();
@@ -36,7 +38,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares, crashPoints: options.crashPoints });
   const { world } = cluster;
   const random = world.random.child('run');
-  const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0 };
+  const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0, convergeTarget: undefined, appliedAtEnd: new Map() };
 
   const historyLines: string[] = [];
   const history = new HistoryWriter((line) => historyLines.push(line));
@@ -46,10 +48,15 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
   world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
   scheduleInspections(cluster, endMs, obs);
+  world.sim.scheduleAt(Math.max(0, endMs - convergeWindowMs) * 1000, () => {
+    const leader = cluster.leader();
+    obs.convergeTarget = leader === undefined ? undefined : { commit: cluster.node(leader)?.replica()?.status().commit ?? 0, atUs: world.sim.nowUs };
+  });
 
   cluster.start();
   const assertion = runGuarded(() => world.runUntilMs(endMs));
   if (!assertion) cluster.inspect();
+  obs.appliedAtEnd = new Map(cluster.members().filter((n) => cluster.isUp(n)).map((n) => [n, cluster.node(n)?.replica()?.status().applied ?? 0]));
 
   const checks = evaluateChecks(scenario, cluster, historyLines.join(''), obs);
   if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });

@@ -3,6 +3,7 @@
 // membership faults can add them.
 import type { Env } from '../../core/env/index.ts';
 import { MemoryEngine } from '../../core/kv/memory-engine.ts';
+import { PersistentSimEngine } from '../../core/kv/persistent-sim-engine.ts';
 import { KvNode, firstGroup } from '../../core/node/kv-node.ts';
 import { nodeConfigDefaults, type NodeConfig } from '../../core/node/node-config.ts';
 import { decodeFrame, describeFrame } from '../../core/codec/frame.ts';
@@ -169,7 +170,7 @@ export class SimCluster implements ClusterView {
         lastIndex: log.lastIndex(),
         raftLastIndex: status.lastIndex,
         commit: status.commit,
-        applied: replica.appliedIndex(),
+        applied: status.applied, // Raft's applied index: a persistent engine may be ahead of it after a restart
         term: (i) => (i >= log.firstIndex() && i <= log.lastIndex() ? log.term(i as never) : undefined),
       });
     }
@@ -182,7 +183,10 @@ export class SimCluster implements ClusterView {
     this.checker.restarted(id);
     this.fatal.delete(id);
     return new KvNode(env, this.nodeConfig(id), {
-      engine: () => new MemoryEngine(),
+      engine: (group, nodeEnv) =>
+        this.options.scenario.cluster.engine === 'persistent'
+          ? new PersistentSimEngine({ disk: nodeEnv.disk, dir: `kv/g${group}`, appliedIndexNotAtomic: this.options.bugs.has('appliedIndexNotAtomic') })
+          : new MemoryEngine(),
       openDurableLog: (nodeEnv, dir) => openDurableLog(nodeEnv.disk, dir, { bugs: this.options.bugs, tracer: nodeEnv.tracer, storage: { segmentBytesMax: this.options.scenario.cluster.walSegmentBytesMax } }),
       observer: {
         persisted: (n, g, e) => this.checker.persisted(n, g, e),

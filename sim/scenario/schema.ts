@@ -58,6 +58,10 @@ export const ClusterSpec = T.Object(
     maxMsgBytes: T.Integer({ minimum: 256, default: 65536 }),
     inflightMsgsMax: T.Integer({ minimum: 1, default: 64 }),
     requestTimeoutMs: T.Number({ minimum: 1, default: 2000, description: 'a node answers timeout (outcome unknown) after this' }),
+    engine: T.Union([T.Literal('memory'), T.Literal('persistent')], {
+      default: 'memory',
+      description: 'memory: the state machine lives in memory and is rebuilt from snapshots and the WAL; persistent: it is kept on the simulated disk (like LevelDB in production) and survives restarts by itself',
+    }),
     walSegmentBytesMax: T.Integer({ minimum: 4096, default: 8388608, description: 'WAL segments rotate at this size' }),
   },
   { additionalProperties: false, default: {} },
