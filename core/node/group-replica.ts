@@ -308,7 +308,7 @@ export class GroupReplica {
     const later: WaitingRead[] = [];
     for (const waiting of this.waitingReads) {
       if (waiting.index > applied) later.push(waiting);
-      else if (this.reads.has(waiting.key)) this.pending.resolve(waiting.key, this.sm.query(waiting.read, this.env.clock.wallMs()));
+      else if (this.reads.has(waiting.key)) this.answerRead(waiting.read, (error, result) => (error ? this.pending.fail(waiting.key, error) : this.pending.resolve(waiting.key, result!)));
     }
     this.waitingReads = later;
   }
@@ -316,8 +316,11 @@ export class GroupReplica {
   private answerRead(read: KvRead, done: ClientCallback): void {
     let result: KvResult;
     try {
-      result = this.sm.query(read, this.env.clock.wallMs());
+      // Whole milliseconds: expiry arithmetic is on integers (the simulator's clock has fractions).
+      result = this.sm.query(read, Math.floor(this.env.clock.wallMs()));
     } catch (error) {
+      // A bad read fails that request only; anything but a KvlabError is a bug worth a trace line.
+      if (!(error instanceof KvlabError)) this.env.tracer.emit('node.readError', { group: this.group, op: read.op, error: String(error) });
       return done({ code: 'invalid', message: (error as Error).message });
     }
     done(null, result);
