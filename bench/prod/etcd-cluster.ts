@@ -23,6 +23,7 @@ export interface EtcdCluster {
   readonly members: readonly EtcdMember[];
   /** The member that is leader once the cluster is ready. */
   readonly leader: EtcdMember;
+  readonly pids: readonly number[];
 }
 
 /** Client ports P+1..P+n, peer ports P+101..P+100+n. */
@@ -79,7 +80,7 @@ export async function startEtcdCluster(dir: string, basePort: number, size = 3):
     const leaderId = statuses[0]?.leader;
     if (statuses.every((s) => s !== null && s.leader !== '0' && s.leader === leaderId)) {
       const leaderIndex = statuses.findIndex((s) => s!.memberId === leaderId);
-      if (leaderIndex >= 0) return { members, leader: members[leaderIndex] };
+      if (leaderIndex >= 0) return { members, leader: members[leaderIndex], pids: processes.map((p) => p.child.pid ?? 0).filter((pid) => pid > 0) };
     }
     await sleep(pollMs);
   }

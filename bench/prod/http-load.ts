@@ -25,6 +25,9 @@ export interface LoadOptions {
   /** Keys cycle through k0000000 .. k(keysMax - 1). */
   readonly keysMax: number;
   readonly requestTimeoutMs: number;
+  /** Called when the measured window opens and when it closes (to read CPU counters and the like). */
+  readonly onWindowStart?: () => void;
+  readonly onWindowEnd?: () => void;
 }
 
 export interface LoadResult {
@@ -104,6 +107,19 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
       await new Promise((resolve) => setTimeout(resolve, errorBackoffMs));
     }
   };
+  let windowState: 'before' | 'open' | 'closed' = 'before';
+  const openWindow = () => {
+    if (windowState !== 'before') return;
+    windowState = 'open';
+    options.onWindowStart?.();
+  };
+  const closeWindow = () => {
+    openWindow();
+    if (windowState !== 'open') return;
+    windowState = 'closed';
+    options.onWindowEnd?.();
+  };
+  const windowTimers = [setTimeout(openWindow, warmupMs), setTimeout(closeWindow, warmupMs + durationMs)];
   const clients = Promise.all(Array.from({ length: concurrency }, client));
   let drainTimer: NodeJS.Timeout | undefined;
   const drained = await Promise.race([
@@ -113,6 +129,8 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
     }),
   ]);
   clearTimeout(drainTimer);
+  windowTimers.forEach(clearTimeout);
+  closeWindow(); // in case a timer was late on a busy machine
   agent.destroy();
   if (!drained) errors.set('client still waiting at the end', (errors.get('client still waiting at the end') ?? 0) + 1);
   const seconds = durationMs / 1000;

@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup, runWithCleanup } from './cleanup.ts';
 import { ETCD_BINARY, etcdPortOffsets, etcdPutTarget, startEtcdCluster } from './etcd-cluster.ts';
-import { type HttpWriteTarget, type LoadResult, runHttpLoad } from './http-load.ts';
+import { type HttpWriteTarget, runHttpLoad } from './http-load.ts';
 import { kvlabPortOffsets, kvlabPutTarget, startKvlabCluster } from './kvlab-cluster.ts';
 import { machineLines, uptimeLine } from './machine.ts';
 import { Flags } from './options.ts';
 import { freeBasePort } from './ports.ts';
-import { benchValue, formatMs, formatRate, goalLine, resultTable } from './report.ts';
+import { processCpuMs } from './proc-stats.ts';
+import { benchValue, type Cell, formatMs, formatRate, goalLine, resultTable } from './report.ts';
 
 const VALUE_BYTES = 256;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -52,26 +53,60 @@ function settingsFrom(args: readonly string[]): Settings {
   };
 }
 
-async function startTargets(settings: Settings, dir: string, value: Buffer): Promise<Map<System, HttpWriteTarget>> {
-  const targets = new Map<System, HttpWriteTarget>();
+interface SystemUnderTest {
+  readonly target: HttpWriteTarget;
+  /** The server processes, whose CPU time is read from /proc around each measurement. */
+  readonly pids: readonly number[];
+}
+
+async function startTargets(settings: Settings, dir: string, value: Buffer): Promise<Map<System, SystemUnderTest>> {
+  const targets = new Map<System, SystemUnderTest>();
   if (settings.systems.includes('etcd')) {
     const etcd = await startEtcdCluster(join(dir, 'etcd'), await freeBasePort(etcdPortOffsets(3)));
     const member = settings.target === 'leader' ? etcd.leader : etcd.members.find((m) => m !== etcd.leader)!;
     console.log(`etcd: 3 members up, leader ${etcd.leader.name}; writing to ${member.name} (client port ${member.clientPort})`);
-    targets.set('etcd', etcdPutTarget(member, value));
+    targets.set('etcd', { target: etcdPutTarget(member, value), pids: etcd.pids });
   }
   if (settings.systems.includes('kvlab')) {
     const kvlab = await startKvlabCluster(join(dir, 'kvlab'), await freeBasePort(kvlabPortOffsets(3)));
     const node = settings.target === 'leader' ? kvlab.leader : kvlab.followers[0];
     console.log(`kvlab: 3 nodes up, leader node${kvlab.leader.id}; writing to node${node.id} (HTTP port ${node.httpPort})`);
-    targets.set('kvlab', kvlabPutTarget(node, value));
+    targets.set('kvlab', { target: kvlabPutTarget(node, value), pids: kvlab.nodes.flatMap((n) => (n.pid === null ? [] : [n.pid])) });
   }
   return targets;
 }
 
 /** The round whose ops/s is the median, so one disturbed round does not decide the table. */
-function medianRun(runs: LoadResult[]): LoadResult {
-  return [...runs].sort((a, b) => a.opsPerSec - b.opsPerSec)[Math.floor((runs.length - 1) / 2)];
+function medianRun(runs: Cell[]): Cell {
+  return [...runs].sort((a, b) => a.result.opsPerSec - b.result.opsPerSec)[Math.floor((runs.length - 1) / 2)];
+}
+
+function totalCpuMs(pids: readonly number[]): number | null {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    total += ms;
+  }
+  return total;
+}
+
+async function measureCell(system: SystemUnderTest, settings: Settings, clients: number): Promise<Cell> {
+  let cpuAtStart: number | null = null;
+  let cpuMs: number | null = null;
+  const result = await runHttpLoad(system.target, {
+    concurrency: clients,
+    warmupMs: settings.warmupSeconds * 1000,
+    durationMs: settings.seconds * 1000,
+    keysMax: settings.keys,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    onWindowStart: () => (cpuAtStart = totalCpuMs(system.pids)),
+    onWindowEnd: () => {
+      const now = totalCpuMs(system.pids);
+      cpuMs = cpuAtStart === null || now === null ? null : now - cpuAtStart;
+    },
+  });
+  return { result, cpuMsPerWrite: cpuMs === null || result.ops === 0 ? null : cpuMs / result.ops };
 }
 
 async function main(): Promise<void> {
@@ -80,24 +115,20 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kvlab-bench-http-'));
   onCleanup(`remove ${dir}`, async () => (settings.keep ? console.log(`kept ${dir}`) : rmSync(dir, { recursive: true, force: true })));
   const targets = await startTargets(settings, dir, benchValue(VALUE_BYTES));
-  const runs = new Map<string, LoadResult[]>();
+  const runs = new Map<string, Cell[]>();
   for (let round = 1; round <= settings.rounds; round++) {
     for (const clients of settings.clients) {
       for (const [system, target] of targets) {
-        const result = await runHttpLoad(target, {
-          concurrency: clients,
-          warmupMs: settings.warmupSeconds * 1000,
-          durationMs: settings.seconds * 1000,
-          keysMax: settings.keys,
-          requestTimeoutMs: REQUEST_TIMEOUT_MS,
-        });
+        const cell = await measureCell(target, settings, clients);
+        const { result } = cell;
         const errors = [...result.errors].map(([cause, n]) => `${cause} x${n}`).join(', ');
         console.log(
           `round ${round} ${system.padEnd(5)} ${String(clients).padStart(4)} clients: ${formatRate(result.opsPerSec)} ops/s, ` +
-            `p50 ${formatMs(result.latency.p50Ms)} ms, p99 ${formatMs(result.latency.p99Ms)} ms${errors ? `, errors: ${errors}` : ''}  [${uptimeLine()}]`,
+            `p50 ${formatMs(result.latency.p50Ms)} ms, p99 ${formatMs(result.latency.p99Ms)} ms, ` +
+            `server CPU ${cell.cpuMsPerWrite === null ? '-' : cell.cpuMsPerWrite.toFixed(2)} ms/write${errors ? `, errors: ${errors}` : ''}  [${uptimeLine()}]`,
         );
         const key = `${system}/${clients}`;
-        runs.set(key, [...(runs.get(key) ?? []), result]);
+        runs.set(key, [...(runs.get(key) ?? []), cell]);
       }
     }
   }
@@ -108,7 +139,7 @@ async function main(): Promise<void> {
   console.log(`\n${VALUE_BYTES}-byte values, ${settings.seconds} s per cell after ${settings.warmupSeconds} s warm-up, writes to the ${settings.target}` +
     `${settings.rounds > 1 ? `, median of ${settings.rounds} rounds` : ''}:\n`);
   console.log(resultTable(settings.clients, (clients) => pick('kvlab', clients), (clients) => pick('etcd', clients)));
-  if (settings.clients.includes(64)) console.log(`\n${goalLine(pick('kvlab', 64), pick('etcd', 64))}`);
+  if (settings.clients.includes(64)) console.log(`\n${goalLine(pick('kvlab', 64)?.result, pick('etcd', 64)?.result)}`);
   console.log(`uptime at the end: ${uptimeLine()}`);
 }
 

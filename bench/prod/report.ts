@@ -32,22 +32,31 @@ function errorCount(result: LoadResult | undefined): number {
   return total;
 }
 
+/** One system at one client count: the load's figures and the servers' CPU per acknowledged write. */
+export interface Cell {
+  readonly result: LoadResult;
+  /** CPU milliseconds of all the system's server processes (from /proc) per acknowledged write. */
+  readonly cpuMsPerWrite: number | null;
+}
+
 export function resultTable(
   clientCounts: readonly number[],
-  kvlab: (clients: number) => LoadResult | undefined,
-  etcd: (clients: number) => LoadResult | undefined,
+  kvlab: (clients: number) => Cell | undefined,
+  etcd: (clients: number) => Cell | undefined,
 ): string {
-  const cells = (result: LoadResult | undefined) =>
-    result ? [formatRate(result.opsPerSec), formatMs(result.latency.p50Ms), formatMs(result.latency.p99Ms)] : ['-', '-', '-'];
+  const cells = (cell: Cell | undefined) =>
+    cell
+      ? [formatRate(cell.result.opsPerSec), formatMs(cell.result.latency.p50Ms), formatMs(cell.result.latency.p99Ms), cell.cpuMsPerWrite === null ? '-' : cell.cpuMsPerWrite.toFixed(2)]
+      : ['-', '-', '-', '-'];
   const rows = [
-    '| clients | kvlab ops/s | kvlab p50 ms | kvlab p99 ms | etcd ops/s | etcd p50 ms | etcd p99 ms | kvlab/etcd ops/s | errors kvlab/etcd |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| clients | kvlab ops/s | kvlab p50 ms | kvlab p99 ms | kvlab CPU ms/write | etcd ops/s | etcd p50 ms | etcd p99 ms | etcd CPU ms/write | kvlab/etcd ops/s | errors kvlab/etcd |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const clients of clientCounts) {
     const k = kvlab(clients);
     const e = etcd(clients);
-    const ratio = k && e && e.opsPerSec > 0 ? (k.opsPerSec / e.opsPerSec).toFixed(2) : '-';
-    rows.push(`| ${clients} | ${[...cells(k), ...cells(e)].join(' | ')} | ${ratio} | ${errorCount(k)}/${errorCount(e)} |`);
+    const ratio = k && e && e.result.opsPerSec > 0 ? (k.result.opsPerSec / e.result.opsPerSec).toFixed(2) : '-';
+    rows.push(`| ${clients} | ${[...cells(k), ...cells(e)].join(' | ')} | ${ratio} | ${errorCount(k?.result)}/${errorCount(e?.result)} |`);
   }
   return rows.join('\n');
 }
