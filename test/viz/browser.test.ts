@@ -1,13 +1,14 @@
 // End to end in headless Chromium: the served timeline draws lanes, role bands, arrows and the
 // violation; scrubbing, stepping, shortcuts, filters and deep links work; a broken trace shows where
-// and why it is broken. The run is synthetic (viz/dev/synthetic-trace.ts) unless KVLAB_VIZ_E2E_RUN
-// names a run directory (e.g. one written by `kvlab run`).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// and why it is broken. The run is a real simulated run that catches a bug-zoo bug, unless
+// KVLAB_VIZ_E2E_RUN names a run directory (e.g. one written by `kvlab run`).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSyntheticRun } from '../../viz/dev/synthetic-trace.ts';
+import { runScenario } from '../../sim/run/run-scenario.ts';
+import { loadScenario } from '../../sim/scenario/load.ts';
 import { writeTimelineHtml } from '../../viz/server/export-html.ts';
 import { resolveRunFiles } from '../../viz/server/run-files.ts';
 import { startVizServer, type VizServer } from '../../viz/server/serve.ts';
@@ -22,11 +23,19 @@ export const screenshotPath = join(tmpdir(), 'kvlab-viz-e2e', 'timeline.png');
 type Api = Record<string, any>;
 const api = (page: Page, expression: string) => page.evaluate(`(() => { const v = window.__kvlabViz; return ${expression}; })()`) as Promise<any>;
 
+/**
+ * A real simulated run that fails a check: the bug-zoo scenario for voteWithoutLogCheck with the bug
+ * switched on (seed 1 is caught), written as `kvlab run` writes it.
+ */
 function e2eRunDir(): string {
   const fromEnv = process.env.KVLAB_VIZ_E2E_RUN;
   if (fromEnv) return fromEnv;
   const dir = mkdtempSync(join(tmpdir(), 'kvlab-viz-e2e-'));
-  writeSyntheticRun(dir, { seed: 5, nodes: 3, durationMs: 12_000 });
+  const scenario = loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'bug-vote-without-log-check.json'));
+  const result = runScenario(scenario, { seed: 1, bugs: ['voteWithoutLogCheck'], tracePath: join(dir, 'trace.jsonl') });
+  if (result.report.verdict !== 'fail') throw new Error('the e2e run was meant to fail a check (voteWithoutLogCheck, seed 1)');
+  writeFileSync(join(dir, 'history.jsonl'), result.historyText);
+  writeFileSync(join(dir, 'report.json'), JSON.stringify(result.report));
   return dir;
 }
 
@@ -61,8 +70,10 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
     const view: Api = await api(page, 'v.view()');
     expect(view.cursorT).toBeGreaterThanOrEqual(view.t0);
     expect(view.cursorT).toBeLessThanOrEqual(view.t1);
-    expect(await page.textContent('#selection')).toContain('linearizability');
-    expect((await api(page, 'v.counts()')).violationMarkers).toBe(1);
+    const failedChecks = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { checks: { name: string; verdict: string }[] }).checks.filter((c) => c.verdict === 'fail').map((c) => c.name);
+    const selection = (await page.textContent('#selection')) ?? '';
+    expect(failedChecks.some((name) => selection.includes(name)), `selection "${selection.slice(0, 120)}" names one of ${failedChecks.join(', ')}`).toBe(true);
+    expect((await api(page, 'v.counts()')).violationMarkers).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
   });
 
