@@ -1,6 +1,6 @@
 // `kvlab cluster init|up|down|status`: a local cluster of production nodes on 127.0.0.1 (CONTRACTS.md).
 //   init --nodes N --dir DIR [--base-port P] [--cluster-id ID] [--force]   writes DIR/node<i>.json
-//   up --dir DIR [--timeout-ms MS]     starts every node in the background; returns once all listen
+//   up --dir DIR [--timeout-ms MS]     starts every node in the background; returns once all listen and a leader is elected (or 10 s pass)
 //   down --dir DIR [--timeout-ms MS]   SIGTERM each node, SIGKILL after the timeout; removes pid files
 //   status --dir DIR                   the cluster status JSON; nodes that do not answer are down
 // Exit codes: 0 done, 1 could not start (or nothing answered / would not stop), 2 invalid input.
@@ -154,7 +154,22 @@ async function upCluster(nodes: readonly LocalNode[], timeoutMs: number, output:
     const listen = node.config.listen;
     output.out(`node${node.index} pid ${pid}  resp ${formatHostPort(listen.resp)}  http ${formatHostPort(listen.http)}  log ${node.logPath}\n`);
   }
+  // Listening is not serving: wait (briefly) for a leader, so the next command a user types works.
+  const leader = await waitLeader(all.map((a) => a.node), Math.min(timeoutMs, LEADER_WAIT_MS));
+  output.out(leader === null ? `no leader yet after ${LEADER_WAIT_MS} ms; requests answer CLUSTERDOWN / 503 until one is elected\n` : `leader: node${leader}\n`);
   return EXIT_OK;
+}
+
+/** How long `up` waits for a leader once every node listens. */
+const LEADER_WAIT_MS = 10_000;
+
+async function waitLeader(nodes: readonly LocalNode[], timeoutMs: number): Promise<number | null> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const leader = await currentLeader(nodes);
+    if (leader !== null || performance.now() >= deadline) return leader;
+    await new Promise((r) => setTimeout(r, UP_POLL_MS));
+  }
 }
 
 /** Null once every node answers HTTP; else the first node that died or did not answer in time. */
