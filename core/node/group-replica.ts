@@ -1,7 +1,14 @@
 // One Raft group on one node: RawNode + in-memory log mirror + durable log + KV state machine, and
-// the client requests waiting on them. The host loop follows Ready's ordering rules exactly:
+// the client requests waiting on them. The host loop follows Ready's ordering rules:
 //   persist (snapshot, entries, hard state) -> fsync -> mirror into MemoryStorage -> send messages
 //   -> apply committed entries -> serve read states -> advance.
+// Two things may happen before the fsync, because neither depends on it (etcd does both):
+// - a leader's appends and heartbeats leave at once, so followers write and fsync in parallel with
+//   the leader. They promise nothing about the leader's disk: the leader's own entries count towards
+//   commit only at advance(), after its fsync. Messages that do promise persisted state (votes,
+//   append responses) and anything sent in a Ready that changes term or vote still wait.
+// - committed entries below this Ready's new entries are applied at once: earlier Readys made them
+//   durable here, and commit made them durable on a quorum. Entries this Ready writes wait.
 // One Ready is in flight at a time; inputs that arrive during an fsync pile up in Raft and leave in
 // the next Ready, which is what makes group commit happen.
 import type { Env } from '../env/index.ts';
@@ -60,6 +67,9 @@ export class GroupReplica {
   private readonly snapshotSaves: { snapshot: Snapshot; done: SyncCallback }[] = [];
   private confState: ConfState;
   private persisting = false;
+  /** Term and vote of the last hard state handed to the durable log (a change must be fsynced before anything is sent). */
+  private lastTerm: number;
+  private lastVote: number;
   private snapshotting = false;
   private engineFlushing = false;
   private failed = false;
@@ -75,6 +85,9 @@ export class GroupReplica {
     this.durable = parts.durable;
     this.sm = parts.stateMachine;
     this.confState = parts.confState;
+    const { hardState } = parts.memory.initialState();
+    this.lastTerm = hardState.term;
+    this.lastVote = hardState.vote;
     this.pending = new PendingRequests(env.timers, config.pendingRequestsMax);
     this.sessionId = `n${env.nodeId}.${env.random.int(0, 0x7fffffff).toString(36)}${env.random.int(0, 0x7fffffff).toString(36)}`;
   }
@@ -192,14 +205,48 @@ export class GroupReplica {
       const ready = this.raw.ready();
       // The term this Ready's role belongs to; by the time the fsync returns the node may have moved on.
       const term = ready.softState?.role === 'leader' ? this.raw.term : 0;
+      // Set before the early work: a client callback run by an early apply may re-enter pump().
       this.persisting = true;
+      const early = ready.mustSync ? this.beforePersist(ready) : noEarlyWork;
+      if (this.failed) return;
       this.persist(ready, (error) => {
         this.persisting = false;
         if (error) return this.fatal(error);
-        this.afterPersist(ready, term);
+        this.afterPersist(ready, term, early);
       });
       // A synchronous persist (nothing to fsync) finished inside persist(): keep looping.
     }
+  }
+
+  /**
+   * The work of a Ready that need not wait for its fsync (see the header): the leader's promise-free
+   * messages, and committed entries that were durable here before this Ready. Returns what it did,
+   * so afterPersist does the rest.
+   */
+  private beforePersist(ready: Ready): EarlyWork {
+    const hardState = ready.hardState;
+    const termOrVoteChanges = hardState !== undefined && (hardState.term !== this.lastTerm || hardState.vote !== this.lastVote);
+    if (hardState) {
+      this.lastTerm = hardState.term;
+      this.lastVote = hardState.vote;
+    }
+    if (ready.snapshot) return noEarlyWork;
+    const sentEarly = this.raw.role === 'leader' && !termOrVoteChanges && !this.config.bugs.has('ackBeforeFsync');
+    const firstNew = ready.entries.length > 0 ? ready.entries[0].index : Number.POSITIVE_INFINITY;
+    let appliedEarly = 0;
+    while (appliedEarly < ready.committedEntries.length && ready.committedEntries[appliedEarly].index < firstNew) appliedEarly++;
+    if (!sentEarly && appliedEarly === 0) return noEarlyWork;
+    try {
+      if (sentEarly) this.send(ready.messages, promiseFree);
+      if (appliedEarly > 0) {
+        this.applyCommitted(ready.committedEntries.slice(0, appliedEarly));
+        this.flushEngine();
+        this.serveReads();
+      }
+    } catch (error) {
+      this.fatal(error as Error);
+    }
+    return { sentEarly, appliedEarly };
   }
 
   private persist(ready: Ready, done: SyncCallback): void {
@@ -227,13 +274,13 @@ export class GroupReplica {
     else writeLog();
   }
 
-  private afterPersist(ready: Ready, leaderTerm: number): void {
+  private afterPersist(ready: Ready, leaderTerm: number, early: EarlyWork): void {
     // A stopped node drops work whose fsync was still in flight: nothing is sent or applied after stop.
     if (this.failed) return;
     try {
       this.mirror(ready, leaderTerm);
-      this.send(ready.messages);
-      this.applyCommitted(ready.committedEntries);
+      this.send(ready.messages, early.sentEarly ? promising : anyMessage);
+      this.applyCommitted(early.appliedEarly === 0 ? ready.committedEntries : ready.committedEntries.slice(early.appliedEarly));
       this.flushEngine();
       this.queueReads(ready.readStates);
       this.raw.advance(ready);
@@ -258,8 +305,8 @@ export class GroupReplica {
     if (ready.softState?.role === 'leader') this.parts.observer?.becameLeader(this.env.nodeId, this.group, term(leaderTerm));
   }
 
-  private send(messages: readonly Message[]): void {
-    for (const message of messages) this.env.network.send(message.to, encodeFrame({ kind: 'raft', message }));
+  private send(messages: readonly Message[], which: (message: Message) => boolean): void {
+    for (const message of messages) if (which(message)) this.env.network.send(message.to, encodeFrame({ kind: 'raft', message }));
   }
 
   private applyCommitted(entries: readonly Entry[]): void {
@@ -405,6 +452,22 @@ export class GroupReplica {
     this.parts.onFatal(error);
   }
 }
+
+/** What beforePersist already did for a Ready. */
+interface EarlyWork {
+  /** The Ready's promise-free messages were sent. */
+  readonly sentEarly: boolean;
+  /** This many of the Ready's committed entries were applied. */
+  readonly appliedEarly: number;
+}
+
+const noEarlyWork: EarlyWork = { sentEarly: false, appliedEarly: 0 };
+
+/** A leader's messages that promise nothing about its own disk: they may leave before its fsync. */
+const PROMISE_FREE_TYPES: ReadonlySet<Message['type']> = new Set<Message['type']>(['app', 'heartbeat']);
+const promiseFree = (message: Message): boolean => PROMISE_FREE_TYPES.has(message.type);
+const promising = (message: Message): boolean => !PROMISE_FREE_TYPES.has(message.type);
+const anyMessage = (): boolean => true;
 
 /** Raft refused the proposal before logging it: the write definitely did not happen. */
 function proposalFailure(error: ProposalError): ClientError {
