@@ -42,6 +42,14 @@ export async function runWithCleanup(main: () => Promise<void>): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Output piped into `head` must not kill the run before it stopped its servers.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  process.once('uncaughtException', (error) => {
+    process.stderr.write(`benchmark failed: ${error.stack ?? error}\n`);
+    void cleanupAll().then(() => process.exit(1));
+  });
   try {
     await main();
   } catch (error) {
