@@ -10,8 +10,8 @@ export interface NodeObserver {
   snapshotPersisted(node: NodeId, group: GroupId, index: LogIndex): void;
   /** The configuration entry at `index` was applied: `voters` vote from then on. */
   configurationApplied(node: NodeId, group: GroupId, index: LogIndex, voters: readonly NodeId[], votersOutgoing: readonly NodeId[]): void;
-  /** The state machine applied `entries`, in order. */
-  applied(node: NodeId, group: GroupId, entries: readonly Entry[]): void;
+  /** The state machine applied `entries`, in order, while the node was in `term`. */
+  applied(node: NodeId, group: GroupId, entries: readonly Entry[], term: Term): void;
   /** The node became leader of `group` in `term`. */
   becameLeader(node: NodeId, group: GroupId, term: Term): void;
   /** The commit index the node reports for `group`. */

@@ -30,9 +30,17 @@ interface AppliedRecord {
   readonly term: number;
   readonly hash: number;
   readonly node: NodeId;
+  /**
+   * The lowest term any node was in when it applied this entry: the entry was committed in this term
+   * or earlier, so every leader of a later term must have it (Leader Completeness).
+   */
+  knownInTerm: number;
 }
 
 /** FNV-1a over an entry's type and data: equal entries hash equal; a mismatch is a real difference. */
+/** Entries scanned down from the top when looking for the last one committed before a term. */
+const completenessScanMax = 100_000;
+
 export function entryHash(entry: Entry): number {
   let h = entry.type === 'normal' ? 0x811c9dc5 : 0x01000193;
   const data = entry.data;
@@ -78,11 +86,12 @@ export class RaftInvariantChecker implements NodeObserver {
     this.configurations.set(group, list);
   }
 
-  applied(node: NodeId, group: GroupId, entries: readonly Entry[]): void {
+  applied(node: NodeId, group: GroupId, entries: readonly Entry[], term: Term): void {
     for (const e of entries) {
       const key = `${group}/${e.index}`;
-      const record = { term: e.term, hash: entryHash(e), node };
+      const record: AppliedRecord = { term: e.term, hash: entryHash(e), node, knownInTerm: term };
       const first = this.appliedEntries.get(key);
+      if (first) first.knownInTerm = Math.min(first.knownInTerm, term);
       if (!first) {
         this.appliedEntries.set(key, record);
         if (e.index > (this.appliedMax.get(group) ?? 0)) this.appliedMax.set(group, e.index);
@@ -142,7 +151,7 @@ export class RaftInvariantChecker implements NodeObserver {
   }
 
   /** Log matching and leader completeness over the logs of the running nodes. */
-  inspectLogs(group: GroupId, logs: ReadonlyMap<NodeId, LogView>, leader: NodeId | undefined): void {
+  inspectLogs(group: GroupId, logs: ReadonlyMap<NodeId, LogView>, leader: NodeId | undefined, leaderTerm: number): void {
     const nodes = [...logs.keys()];
     for (const [node, log] of logs) {
       if (!(log.applied <= log.commit && log.commit <= log.raftLastIndex)) {
@@ -152,7 +161,7 @@ export class RaftInvariantChecker implements NodeObserver {
     for (let a = 0; a < nodes.length; a++) {
       for (let b = a + 1; b < nodes.length; b++) this.checkLogMatching(group, nodes[a], logs.get(nodes[a])!, nodes[b], logs.get(nodes[b])!);
     }
-    if (leader !== undefined && logs.has(leader)) this.checkLeaderCompleteness(group, leader, logs.get(leader)!);
+    if (leader !== undefined && logs.has(leader)) this.checkLeaderCompleteness(group, leader, logs.get(leader)!, leaderTerm);
   }
 
   /** Every acknowledged write's entry is the one the cluster applied at its index. */
@@ -179,22 +188,29 @@ export class RaftInvariantChecker implements NodeObserver {
     }
   }
 
-  private checkLeaderCompleteness(group: GroupId, leader: NodeId, log: LogView): void {
+  /** A leader of `leaderTerm` holds every entry known committed in an earlier term (a deposed leader that has not heard yet is exempt). */
+  private checkLeaderCompleteness(group: GroupId, leader: NodeId, log: LogView, leaderTerm: number): void {
     for (let i = log.firstIndex; i <= log.lastIndex; i++) {
       const record = this.appliedEntries.get(`${group}/${i}`);
-      if (record && record.term !== log.term(i)) {
-        this.report('leader-completeness', `group ${group}: leader ${leader} has term ${log.term(i)} at index ${i}, but the entry of term ${record.term} there was committed and applied`);
+      if (record && record.knownInTerm < leaderTerm && record.term !== log.term(i)) {
+        this.report('leader-completeness', `group ${group}: leader ${leader} of term ${leaderTerm} has term ${log.term(i)} at index ${i}, but the entry of term ${record.term} there was committed by term ${record.knownInTerm} and applied`);
         return;
       }
     }
-    const committedMax = this.highestApplied(group);
-    if (committedMax > log.lastIndex) {
-      this.report('leader-completeness', `group ${group}: leader ${leader}'s log ends at ${log.lastIndex}, before the committed index ${committedMax}`);
+    const required = this.highestCommittedBefore(group, leaderTerm);
+    if (required > log.lastIndex) {
+      this.report('leader-completeness', `group ${group}: leader ${leader} of term ${leaderTerm}'s log ends at ${log.lastIndex}, before index ${required}, committed in an earlier term`);
     }
   }
 
-  private highestApplied(group: GroupId): number {
-    return this.appliedMax.get(group) ?? 0;
+  /** The highest applied index known committed before `term` (scans down from the top; bounded by the gap). */
+  private highestCommittedBefore(group: GroupId, term: number): number {
+    const top = this.appliedMax.get(group) ?? 0;
+    for (let i = top, scanned = 0; i > 0 && scanned < completenessScanMax; i--, scanned++) {
+      const record = this.appliedEntries.get(`${group}/${i}`);
+      if (record && record.knownInTerm < term) return i;
+    }
+    return 0;
   }
 
   private durableLog(node: NodeId, group: GroupId): Map<number, number> {

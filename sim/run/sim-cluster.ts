@@ -174,7 +174,9 @@ export class SimCluster implements ClusterView {
         term: (i) => (i >= log.firstIndex() && i <= log.lastIndex() ? log.term(i as never) : undefined),
       });
     }
-    this.checker.inspectLogs(firstGroup, logs, this.leader());
+    const leader = this.leader();
+    const leaderTerm = leader === undefined ? 0 : (this.node(leader)?.replica()?.leaderInfo().term ?? 0);
+    this.checker.inspectLogs(firstGroup, logs, leader, leaderTerm);
   }
 
   private boot(env: Env): KvNode {
@@ -192,7 +194,7 @@ export class SimCluster implements ClusterView {
         persisted: (n, g, e) => this.checker.persisted(n, g, e),
         snapshotPersisted: (n, g, i) => this.checker.snapshotPersisted(n, g, i),
         configurationApplied: (n, g, i, v, o) => this.checker.configurationApplied(n, g, i, v, o),
-        applied: (n, g, e) => this.checker.applied(n, g, e),
+        applied: (n, g, e, t) => this.checker.applied(n, g, e, t),
         committed: (n, g, i) => this.checker.committed(n, g, i),
         becameLeader: (n, g, t) => {
           this.leaderChanges++;
