@@ -317,7 +317,7 @@ export class GroupReplica {
       else if (entry.data.length === 0) this.sm.applyNoop(entry.index);
       else this.applyCommand(entry);
     }
-    this.parts.observer?.applied(this.env.nodeId, this.group, entries);
+    this.parts.observer?.applied(this.env.nodeId, this.group, entries, this.raw.term);
     const last = entries[entries.length - 1];
     this.env.tracer.emit('raft.apply', { group: this.group, index: last.index, count: entries.length });
   }
