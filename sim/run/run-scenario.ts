@@ -56,7 +56,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   cluster.start();
   const assertion = runGuarded(() => world.runUntilMs(endMs));
   if (!assertion) cluster.inspect();
-  obs.appliedAtEnd = new Map(cluster.members().filter((n) => cluster.isUp(n)).map((n) => [n, cluster.node(n)?.replica()?.status().applied ?? 0]));
+  obs.appliedAtEnd = new Map(cluster.configuredMembers().filter((n) => cluster.isUp(n)).map((n) => [n, cluster.node(n)?.replica()?.status().applied ?? 0]));
 
   const checks = evaluateChecks(scenario, cluster, historyLines.join(''), obs);
   if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });

@@ -128,6 +128,16 @@ export class SimCluster implements ClusterView {
     return (from !== undefined && this.node(from)?.replica()?.voters()) || this.founders;
   }
 
+  /**
+   * Voters and learners of the configuration as the leader (or any up member) has applied it: the
+   * nodes that must keep up. A spare started for an addition that never committed is not among them.
+   */
+  configuredMembers(): readonly NodeId[] {
+    const from = this.leader() ?? this.members().find((n) => this.isUp(n));
+    const conf = from === undefined ? undefined : this.node(from)?.replica()?.members();
+    return conf ? [...conf.voters, ...conf.learners] : this.members();
+  }
+
   /** The voters the cluster was founded with. */
   foundingVoters(): readonly NodeId[] {
     return this.founders;
