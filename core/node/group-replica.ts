@@ -30,6 +30,11 @@ import { unwrapConfContext, wrapConfContext } from './conf-change-context.ts';
 import { installSnapshotState } from './install-snapshot.ts';
 import { PendingRequests } from './pending-requests.ts';
 
+/** A persistent engine is flushed once this many applied entries await durability... */
+const engineFlushEntriesMin = 512;
+/** ...or once this many ticks passed since the last flush began. */
+const engineFlushTicksMax = 5;
+
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
@@ -72,6 +77,7 @@ export class GroupReplica {
   private lastVote: number;
   private snapshotting = false;
   private engineFlushing = false;
+  private ticksSinceEngineFlush = 0;
   private failed = false;
   private readSeq = 0;
   private writeSeq = 0;
@@ -98,6 +104,8 @@ export class GroupReplica {
     if (this.failed) return;
     this.raw.tick();
     this.pump();
+    this.ticksSinceEngineFlush++;
+    this.flushEngine();
   }
 
   step(message: Message): void {
@@ -380,8 +388,12 @@ export class GroupReplica {
    */
   private flushEngine(): void {
     const { engine } = this.parts;
-    if (!engine.flush || this.engineFlushing || engine.appliedIndex() === (engine.durableAppliedIndex?.() ?? 0)) return;
+    if (!engine.flush || this.engineFlushing) return;
+    const lag = engine.appliedIndex() - (engine.durableAppliedIndex?.() ?? 0);
+    // Each flush is an fsync competing with the WAL's for the disk: wait for a batch worth it, or a while.
+    if (lag === 0 || (lag < engineFlushEntriesMin && this.ticksSinceEngineFlush < engineFlushTicksMax)) return;
     this.engineFlushing = true;
+    this.ticksSinceEngineFlush = 0;
     engine.flush((error) => {
       this.engineFlushing = false;
       if (error) this.fatal(error);
