@@ -1,0 +1,45 @@
+// Mutation testing of the pure core (core/raft, core/kv) with StrykerJS and the vitest runner.
+// Slow by nature (hours for the whole set on 2 cores), so it is not part of `npm test`; see docs/mutation.md.
+// Run one file at a time while working: npm run mutation -- --mutate core/raft/quorum/majority.ts
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: {
+    // vitest.config.ts with the test files to run and an order that kills mutants early: the unit tests of
+    // core/raft, core/kv and the codec first, then (unless STRYKER_TESTS=unit) the end-to-end simulations
+    // of test/run. Every simulated run reaches nearly all of core/raft and core/kv, so per-test coverage
+    // cannot spare them: each surviving mutant pays a minute or more for test/run.
+    // (Stryker's own `testFiles` option is not used: with it, module-level mutants are activated too late.)
+    configFile: 'test/raft-mutation/stryker-vitest.config.ts',
+    // That config lists the tests; vitest's related-file search would also pull in sim/prod tests.
+    related: false,
+  },
+  mutate: [
+    'core/raft/**/*.ts',
+    'core/kv/**/*.ts',
+    // Type declarations and re-export barrels hold no behaviour to mutate.
+    '!core/raft/types.ts',
+    '!core/kv/index.ts',
+  ],
+  // Each mutant runs only the tests that executed it in the dry run, so a Raft mutant
+  // does not pay for every KV test, and scenario runs are paid only by the code they reach.
+  coverageAnalysis: 'perTest',
+  // Two cores shared with other engineers: one sandbox at a time.
+  concurrency: 1,
+  // A mutant may make a loop spin forever; it counts as detected once it takes this much longer than the dry run.
+  timeoutFactor: 2,
+  timeoutMS: 15_000,
+  // Mutants in module-level code run every test; they are few here (constants tables), so keep them.
+  ignoreStatic: false,
+  // Sandboxes copy the project; leave out what the tests never read.
+  ignorePatterns: ['runs', 'reports', 'viz/dist', 'bench', 'docs', '.ci', '*.log'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  reporters: ['progress', 'clear-text', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  thresholds: { high: 85, low: 70, break: null },
+};
