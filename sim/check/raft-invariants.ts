@@ -134,20 +134,19 @@ export class RaftInvariantChecker implements NodeObserver {
    */
   writeAcknowledged(group: GroupId, index: LogIndex, term: Term, founders: readonly NodeId[]): void {
     this.acknowledgedWrites++;
-    const voters = this.votersAt(group, index) ?? founders;
     const holds = (n: NodeId) => this.durable.get(`${n}/${group}`)?.get(index) === term || (this.durableSnapshot.get(`${n}/${group}`) ?? 0) >= index;
-    const holders = voters.filter(holds);
-    if (holders.length * 2 <= voters.length) {
-      this.report('durable-before-ack', `group ${group} index ${index} term ${term} was acknowledged while durable only on [${holders.join(', ')}] of voters [${voters.join(', ')}]`);
-    }
+    // A configuration takes effect when the leader applies it, so the one that committed this entry is
+    // the newest configuration before it or the one before that (a change may still have been unapplied).
+    const candidates = this.votersBefore(group, index, founders);
+    if (candidates.some((voters) => voters.filter(holds).length * 2 > voters.length)) return;
+    const voters = candidates[0];
+    this.report('durable-before-ack', `group ${group} index ${index} term ${term} was acknowledged while durable only on [${voters.filter(holds).join(', ')}] of voters [${voters.join(', ')}] (nor on a quorum of the configuration before)`);
   }
 
-  /** The voters of the latest configuration whose entry precedes `index` (Raft uses a configuration as soon as it is in the log). */
-  private votersAt(group: GroupId, index: number): readonly NodeId[] | undefined {
-    const list = this.configurations.get(group);
-    let found: readonly NodeId[] | undefined;
-    for (const c of list ?? []) if (c.index < index) found = c.voters;
-    return found;
+  /** The voters of the newest configuration whose entry precedes `index`, then of the one before it. */
+  private votersBefore(group: GroupId, index: number, founders: readonly NodeId[]): (readonly NodeId[])[] {
+    const earlier = [{ index: 0, voters: founders }, ...(this.configurations.get(group) ?? [])].filter((c) => c.index < index);
+    return earlier.slice(-2).reverse().map((c) => c.voters);
   }
 
   /** Log matching and leader completeness over the logs of the running nodes. */
