@@ -29,6 +29,7 @@ import type { NodeObserver } from './node-observer.ts';
 import { unwrapConfContext, wrapConfContext } from './conf-change-context.ts';
 import { installSnapshotState } from './install-snapshot.ts';
 import { PendingRequests } from './pending-requests.ts';
+import { ReadBatches } from './read-batches.ts';
 
 /** A persistent engine is flushed once this many applied entries await durability... */
 const engineFlushEntriesMin = 512;
@@ -69,6 +70,7 @@ export class GroupReplica {
   private readonly pending: PendingRequests;
   private readonly reads = new Map<string, KvRead>();
   private waitingReads: WaitingRead[] = [];
+  private readonly readBatches: ReadBatches;
   private readonly snapshotSaves: { snapshot: Snapshot; done: SyncCallback }[] = [];
   private confState: ConfState;
   private persisting = false;
@@ -94,6 +96,7 @@ export class GroupReplica {
     const { hardState } = parts.memory.initialState();
     this.lastTerm = hardState.term;
     this.lastVote = hardState.vote;
+    this.readBatches = new ReadBatches(config.electionTicks);
     this.pending = new PendingRequests(env.timers, config.pendingRequestsMax);
     this.sessionId = `n${env.nodeId}.${env.random.int(0, 0x7fffffff).toString(36)}${env.random.int(0, 0x7fffffff).toString(36)}`;
   }
@@ -103,6 +106,8 @@ export class GroupReplica {
   tick(): void {
     if (this.failed) return;
     this.raw.tick();
+    this.readBatches.tick();
+    this.startReadBatch();
     this.pump();
     this.ticksSinceEngineFlush++;
     this.flushEngine();
@@ -141,7 +146,8 @@ export class GroupReplica {
       this.reads.delete(key);
       done(error, result);
     });
-    this.raw.readIndex(textEncoder.encode(key));
+    this.readBatches.add(key);
+    this.startReadBatch();
     this.pump();
   }
 
@@ -350,11 +356,20 @@ export class GroupReplica {
   }
 
   private queueReads(states: readonly ReadState[]): void {
+    if (states.length === 0) return;
     for (const state of states) {
-      const key = textDecoder.decode(state.context);
-      const read = this.reads.get(key);
-      if (read) this.waitingReads.push({ index: state.index, key, read });
+      for (const key of this.readBatches.answered(textDecoder.decode(state.context))) {
+        const read = this.reads.get(key);
+        if (read) this.waitingReads.push({ index: state.index, key, read });
+      }
     }
+    this.startReadBatch();
+  }
+
+  /** Asks Raft for one read index for all reads waiting, unless a request is already in flight. */
+  private startReadBatch(): void {
+    const context = this.readBatches.start((key) => this.reads.has(key));
+    if (context !== undefined) this.raw.readIndex(textEncoder.encode(context));
   }
 
   private serveReads(): void {
