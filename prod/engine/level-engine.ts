@@ -122,11 +122,11 @@ export class LevelEngine implements KvEngine {
           break;
         case 'putSession':
           this.sessionTable.set(m.session.clientId, m.session);
-          ops.push({ type: 'put', key: sessionKey(m.session.clientId), value: encodeSession(m.session) });
+          ops.push({ type: 'put', key: sessionKey(m.session.clientId), value: encodeSession(m.session), session: m.session.clientId });
           break;
         case 'deleteSession':
           this.sessionTable.delete(m.clientId);
-          ops.push({ type: 'del', key: sessionKey(m.clientId) });
+          ops.push({ type: 'del', key: sessionKey(m.clientId), session: m.clientId });
           break;
       }
     }

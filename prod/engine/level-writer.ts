@@ -11,7 +11,13 @@ import type { FlushCallback } from '../../core/kv/engine.ts';
 import { assert } from '../../core/types.ts';
 import { appliedKey, encodeIndex } from './level-format.ts';
 
-export type LevelOp = { readonly type: 'put'; readonly key: Buffer; readonly value: Buffer } | { readonly type: 'del'; readonly key: Buffer };
+/**
+ * One LevelDB operation. `session` (a client id) marks a session record's op: a grouped batch keeps only
+ * the last op per session, since every write of a client rewrites its one session record.
+ */
+export type LevelOp =
+  | { readonly type: 'put'; readonly key: Buffer; readonly value: Buffer; readonly session?: string }
+  | { readonly type: 'del'; readonly key: Buffer; readonly session?: string };
 
 export interface WriteJob {
   readonly seq: number;
@@ -97,8 +103,7 @@ export class LevelWriter {
     if (this.inFlight || this.failureError !== null || this.queue.length === 0) return;
     const jobs = this.takeBatch();
     const last = jobs[jobs.length - 1];
-    const ops: LevelOp[] = [];
-    for (const job of jobs) for (const op of job.ops) ops.push(op);
+    const ops = mergedOps(jobs);
     ops.push({ type: 'put', key: appliedKey, value: encodeIndex(last.appliedIndex) });
     const sync = jobs.some((job) => job.sync);
     this.inFlight = true;
@@ -159,4 +164,24 @@ export class LevelWriter {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The jobs' ops in order, a session's later op replacing its earlier one (same key: last one wins). */
+function mergedOps(jobs: readonly WriteJob[]): LevelOp[] {
+  const ops: LevelOp[] = [];
+  const sessionAt = new Map<string, number>();
+  for (const job of jobs) {
+    for (const op of job.ops) {
+      if (op.session !== undefined) {
+        const at = sessionAt.get(op.session);
+        if (at !== undefined) {
+          ops[at] = op;
+          continue;
+        }
+        sessionAt.set(op.session, ops.length);
+      }
+      ops.push(op);
+    }
+  }
+  return ops;
 }
