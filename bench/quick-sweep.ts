@@ -1,5 +1,6 @@
-import { runScenario } from '/work/main/sim/run/run-scenario.ts';
-import { loadScenario } from '/work/main/sim/scenario/load.ts';
+// Sequential seeds of one scenario, printing each failure (npx tsx bench/quick-sweep.ts SCENARIO.json A..B [BUG]).
+import { runScenario } from '../sim/run/run-scenario.ts';
+import { loadScenario } from '../sim/scenario/load.ts';
 const s = loadScenario(process.argv[2]);
 const [a, b] = process.argv[3].split('..').map(Number);
 const bugs = process.argv[4] ? [process.argv[4]] : [];
