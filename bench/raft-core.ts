@@ -8,6 +8,7 @@ import { decodeFrame, encodeFrame } from '../core/codec/frame.ts';
 import { silentTracer } from '../core/env/tracer.ts';
 import { BOOTSTRAP_HARD_STATE, MemoryStorage, bootstrapSnapshot } from '../core/raft/memory-storage.ts';
 import { RawNode } from '../core/raft/raw-node.ts';
+import { defaultRaftConfig } from '../core/raft/config.ts';
 import type { Message, RaftConfig } from '../core/raft/types.ts';
 import { groupId, logIndex, nodeId } from '../core/types.ts';
 import type { NodeId } from '../core/types.ts';
@@ -34,21 +35,7 @@ for (const id of ids) {
   const storage = new MemoryStorage();
   storage.applySnapshot(bootstrapSnapshot(ids));
   storage.setHardState(BOOTSTRAP_HARD_STATE);
-  const config: RaftConfig = {
-    id,
-    group: groupId(1),
-    electionTicks: 10,
-    heartbeatTicks: 1,
-    preVote: true,
-    checkQuorum: true,
-    readOnlyOption: 'safe',
-    maxMsgBytes: 1 << 20,
-    inflightMsgsMax: 256,
-    inflightBytesMax: 32 << 20,
-    uncommittedBytesMax: 64 << 20,
-    snapshotChunkBytes: 1 << 20,
-    applied: logIndex(1),
-  };
+  const config: RaftConfig = { ...defaultRaftConfig(id, groupId(1)), applied: logIndex(1) };
   replicas.set(id, { raw: new RawNode(config, storage, silentTracer, createRandom(42).child(`raft-${id}`)), storage, applied: 0, appliedIndex: 1 });
 }
 
