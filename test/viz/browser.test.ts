@@ -116,10 +116,14 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
 
   it('pans by shifting the picture, which matches a full redraw', async () => {
     const { page } = await openTimeline(browser, server.url);
-    const result = await page.evaluate(`(() => {
+    // Every frame, shifted or redrawn, must match a full redraw; at least one must be a shifted one.
+    // A pan that crosses a level-of-detail threshold is redrawn in full, so several zoom levels are tried.
+    const zooms = [40, 10, 100, 300, 4];
+    let zoomAt = 0;
+    const attempt = () => page.evaluate(`(() => {
       const v = window.__kvlabViz;
       v.fit();
-      v.zoom(40);
+      v.zoom(${zooms[zoomAt++ % zooms.length]});
       for (let i = 0; i < 10; i += 1) v.panBy(31);
       const shifted = v.lastFrameShifted();
       const canvas = document.getElementById('canvas');
@@ -130,7 +134,12 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
       let differ = 0;
       for (let i = 0; i < a.length; i += 4) if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 60) differ += 1;
       return { shifted, differShare: differ / (a.length / 4) };
-    })()`) as { shifted: boolean; differShare: number };
+    })()`) as Promise<{ shifted: boolean; differShare: number }>;
+    let result = await attempt();
+    for (let tries = 1; tries < 5 && !result.shifted; tries++) {
+      expect(result.differShare).toBeLessThan(0.02);
+      result = await attempt();
+    }
     expect(result.shifted).toBe(true);
     expect(result.differShare).toBeLessThan(0.02);
   });
