@@ -2,10 +2,32 @@
 // Slow by nature (hours for the whole set on 2 cores), so it is not part of `npm test`; see docs/mutation.md.
 // Run one file at a time while working: npm run mutation -- --mutate core/raft/quorum/majority.ts
 
+import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
+
+/**
+ * The message argument of `assert(condition, message)` only words a bug report; mutating it changes no
+ * behaviour a test could observe short of matching assertion texts. The condition is still mutated.
+ */
+const assertMessageIgnorer = {
+  shouldIgnore(path) {
+    const call = path.parentPath;
+    if (path.listKey !== 'arguments' || path.key !== 1 || !call?.isCallExpression()) return undefined;
+    const callee = call.node.callee;
+    return callee.type === 'Identifier' && callee.name === 'assert' ? 'assertion message' : undefined;
+  },
+};
+
+// This file is also loaded as a Stryker plugin module (see `plugins`), for the ignorer above.
+export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'assert-messages', assertMessageIgnorer)];
+
+/** Where the HTML and JSON reports go (STRYKER_REPORT_DIR keeps runs of different files apart). */
+const reportDir = process.env.STRYKER_REPORT_DIR ?? 'reports/mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', './stryker.config.mjs'],
+  ignorers: ['assert-messages'],
   vitest: {
     // vitest.config.ts with the test files to run and an order that kills mutants early: the unit tests of
     // core/raft, core/kv and the codec first, then (unless STRYKER_TESTS=unit) the end-to-end simulations
@@ -38,8 +60,8 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   reporters: ['progress', 'clear-text', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${reportDir}/mutation.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   thresholds: { high: 85, low: 70, break: null },
 };
