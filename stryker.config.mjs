@@ -2,7 +2,9 @@
 // Slow by nature (hours for the whole set on 2 cores), so it is not part of `npm test`; see docs/mutation.md.
 // Run one file at a time while working: npm run mutation -- --mutate core/raft/quorum/majority.ts
 
-import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
+import { PluginKind, commonTokens, declareFactoryPlugin, declareValuePlugin, tokens } from '@stryker-mutator/api/plugin';
+import { MutantRunStatus } from '@stryker-mutator/api/test-runner';
+import { strykerPlugins as vitestRunnerPlugins } from '@stryker-mutator/vitest-runner';
 
 /**
  * The message argument of `assert(condition, message)` only words a bug report; mutating it changes no
@@ -17,15 +19,47 @@ const assertMessageIgnorer = {
   },
 };
 
-// This file is also loaded as a Stryker plugin module (see `plugins`), for the ignorer above.
-export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'assert-messages', assertMessageIgnorer)];
+/** Whether a vitest file task holds any test (a file that failed to load holds none). */
+function holdsTests(task) {
+  return task.type === 'test' || (task.tasks ?? []).some(holdsTests);
+}
+
+/**
+ * The vitest runner, except that a mutant which makes a test file fail to load counts as killed.
+ * The plain runner only looks at the tests it collected, and a file whose import throws (a module-level
+ * mutant can do that) collects none, so such a mutant would be reported as surviving.
+ */
+function createLoadCheckingVitestRunner(injector) {
+  const inner = vitestRunnerPlugins[0].factory(injector);
+  return {
+    capabilities: () => inner.capabilities(),
+    init: () => inner.init(),
+    dryRun: (options) => inner.dryRun(options),
+    dispose: () => inner.dispose(),
+    async mutantRun(options) {
+      const result = await inner.mutantRun(options);
+      if (result.status !== MutantRunStatus.Survived) return result;
+      const unloaded = inner.ctx.state.getFiles().find((file) => file.result?.state === 'fail' && !holdsTests(file));
+      if (unloaded === undefined) return result;
+      const reason = unloaded.result.errors?.[0]?.message ?? 'unknown error';
+      return { status: MutantRunStatus.Killed, killedBy: [], failureMessage: `${unloaded.name} failed to load: ${reason}`, nrOfTests: result.nrOfTests };
+    },
+  };
+}
+createLoadCheckingVitestRunner.inject = tokens(commonTokens.injector);
+
+// This file is also loaded as a Stryker plugin module (see `plugins`), for the ignorer and runner above.
+export const strykerPlugins = [
+  declareValuePlugin(PluginKind.Ignore, 'assert-messages', assertMessageIgnorer),
+  declareFactoryPlugin(PluginKind.TestRunner, 'vitest-load-checking', createLoadCheckingVitestRunner),
+];
 
 /** Where the HTML and JSON reports go (STRYKER_REPORT_DIR keeps runs of different files apart). */
 const reportDir = process.env.STRYKER_REPORT_DIR ?? 'reports/mutation';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  testRunner: 'vitest',
+  testRunner: 'vitest-load-checking',
   plugins: ['@stryker-mutator/vitest-runner', './stryker.config.mjs'],
   ignorers: ['assert-messages'],
   vitest: {
