@@ -153,6 +153,7 @@ export class KvNode implements KvClientApi {
     durable.sync((syncError) => {
       if (this.stopped) return;
       if (syncError) return this.fail(syncError);
+      this.reportRecoveredDurable(group, recovered);
       if (!fresh || this.config.join) {
         this.startGroup(group, durable, recovered);
         return ready();
@@ -165,6 +166,17 @@ export class KvNode implements KvClientApi {
         ready();
       });
     });
+  }
+
+  /**
+   * What recovery read is durable now that the first sync completed, including WAL records a crash kept
+   * in the page cache without an fsync. Observers that judge durability (durable-before-ack) must count it.
+   */
+  private reportRecoveredDurable(group: GroupId, recovered: DurableLog['recovered']): void {
+    const observer = this.deps.observer;
+    if (!observer) return;
+    if (recovered.snapshot) observer.snapshotPersisted(this.env.nodeId, group, recovered.snapshot.metadata.index);
+    if (recovered.entries.length > 0) observer.persisted(this.env.nodeId, group, recovered.entries);
   }
 
   private startGroup(group: GroupId, durable: DurableLog, recovered: DurableLog['recovered']): void {

@@ -16,6 +16,7 @@ const regressions: Array<[string, number, string]> = [
   ['membership-churn.json', 40, 'durable-before-ack judged a write against a configuration the leader had appended but not yet applied'],
   ['membership-churn.json', 14, 'the liveness check asked a spare whose addition never committed to converge'],
   ['membership-churn.json', 1, 'the durable-before-ack check judged writes against the current voters, not the configuration that committed them, and ignored durable snapshots'],
+  ['corrupt-snapshot.json', 188, 'durable-before-ack did not count entries a restarted node read from its WAL and synced before rejoining (a crash had kept them unsynced)'],
 ];
 
 function expectPass(file: string, seed: number): void {
