@@ -6,6 +6,7 @@
 import type { NodeObserver } from '../../core/node/node-observer.ts';
 import type { Entry } from '../../core/raft/types.ts';
 import type { GroupId, LogIndex, NodeId, Term } from '../../core/types.ts';
+import { AppliedEntries, DurableTerms } from './applied-entries.ts';
 
 /** A running node's log as the checker may read it. */
 export interface LogView {
@@ -26,21 +27,16 @@ export interface Violation {
   readonly atUs: number;
 }
 
-interface AppliedRecord {
-  readonly term: number;
-  readonly hash: number;
-  readonly node: NodeId;
-  /**
-   * The lowest term any node was in when it applied this entry: the entry was committed in this term
-   * or earlier, so every leader of a later term must have it (Leader Completeness).
-   */
-  knownInTerm: number;
+/** Key for per-node, per-group tables: group ids stay below 2^20 (one process hosts far fewer groups). */
+function nodeGroupKey(node: NodeId, group: GroupId): number {
+  return node * 0x100000 + group;
+}
+
+function nodeOfKey(key: number): number {
+  return Math.floor(key / 0x100000);
 }
 
 /** FNV-1a over an entry's type and data: equal entries hash equal; a mismatch is a real difference. */
-/** Entries scanned down from the top when looking for the last one committed before a term. */
-const completenessScanMax = 100_000;
-
 export function entryHash(entry: Entry): number {
   let h = entry.type === 'normal' ? 0x811c9dc5 : 0x01000193;
   const data = entry.data;
@@ -51,13 +47,13 @@ export function entryHash(entry: Entry): number {
 export class RaftInvariantChecker implements NodeObserver {
   readonly violations: Violation[] = [];
   private readonly leaders = new Map<string, NodeId>();
-  private readonly appliedEntries = new Map<string, AppliedRecord>();
-  private readonly appliedMax = new Map<GroupId, number>();
+  /** Per group: what the cluster applied at each index (first applier wins; later ones are compared). */
+  private readonly appliedByGroup = new Map<GroupId, AppliedEntries>();
   /** Per node and group: index -> term of what is durable on that node's disk. */
-  private readonly durable = new Map<string, Map<number, number>>();
-  private readonly commits = new Map<string, number>();
+  private readonly durable = new Map<number, DurableTerms>();
+  private readonly commits = new Map<number, number>();
   /** Per node and group: the index through which a durable snapshot covers the log. */
-  private readonly durableSnapshot = new Map<string, number>();
+  private readonly durableSnapshot = new Map<number, number>();
   /** Per group: configurations by the index of their entry, ascending (first report wins). */
   private readonly configurations = new Map<GroupId, { index: number; voters: readonly NodeId[] }[]>();
   private readonly seen = new Set<string>();
@@ -73,7 +69,7 @@ export class RaftInvariantChecker implements NodeObserver {
   }
 
   snapshotPersisted(node: NodeId, group: GroupId, index: LogIndex): void {
-    const key = `${node}/${group}`;
+    const key = nodeGroupKey(node, group);
     this.durableSnapshot.set(key, Math.max(index, this.durableSnapshot.get(key) ?? 0));
   }
 
@@ -87,16 +83,16 @@ export class RaftInvariantChecker implements NodeObserver {
   }
 
   applied(node: NodeId, group: GroupId, entries: readonly Entry[], term: Term): void {
+    const applied = this.appliedEntries(group);
     for (const e of entries) {
-      const key = `${group}/${e.index}`;
-      const record: AppliedRecord = { term: e.term, hash: entryHash(e), node, knownInTerm: term };
-      const first = this.appliedEntries.get(key);
-      if (first) first.knownInTerm = Math.min(first.knownInTerm, term);
-      if (!first) {
-        this.appliedEntries.set(key, record);
-        if (e.index > (this.appliedMax.get(group) ?? 0)) this.appliedMax.set(group, e.index);
-      } else if (first.term !== record.term || first.hash !== record.hash) {
-        this.report('state-machine-safety', `group ${group} index ${e.index}: node ${first.node} applied term ${first.term} (hash ${first.hash.toString(16)}), node ${node} applied term ${e.term} (hash ${record.hash.toString(16)})`);
+      const hash = entryHash(e);
+      if (!applied.has(e.index)) {
+        applied.add(e.index, e.term, hash, node, term);
+        continue;
+      }
+      applied.lowerKnownIn(e.index, term);
+      if (applied.termAt(e.index) !== e.term || applied.hashAt(e.index) !== hash) {
+        this.report('state-machine-safety', `group ${group} index ${e.index}: node ${applied.nodeAt(e.index)} applied term ${applied.termAt(e.index)} (hash ${applied.hashAt(e.index).toString(16)}), node ${node} applied term ${e.term} (hash ${hash.toString(16)})`);
       }
     }
   }
@@ -109,7 +105,7 @@ export class RaftInvariantChecker implements NodeObserver {
   }
 
   committed(node: NodeId, group: GroupId, index: LogIndex): void {
-    const key = `${node}/${group}`;
+    const key = nodeGroupKey(node, group);
     const before = this.commits.get(key) ?? 0;
     if (index < before) this.report('commit-monotonic', `node ${node} group ${group}: commit index went from ${before} back to ${index} without a restart`);
     this.commits.set(key, index);
@@ -119,12 +115,12 @@ export class RaftInvariantChecker implements NodeObserver {
 
   /** A node restarted: its in-memory commit index may legitimately start lower. */
   restarted(node: NodeId): void {
-    for (const key of [...this.commits.keys()]) if (key.startsWith(`${node}/`)) this.commits.delete(key);
+    for (const key of [...this.commits.keys()]) if (nodeOfKey(key) === node) this.commits.delete(key);
   }
 
   /** A node's disk was wiped (it rejoins as new): forget what it had durable. */
   wiped(node: NodeId): void {
-    for (const key of [...this.durable.keys()]) if (key.startsWith(`${node}/`)) this.durable.delete(key);
+    for (const key of [...this.durable.keys()]) if (nodeOfKey(key) === node) this.durable.delete(key);
   }
 
   /**
@@ -134,7 +130,7 @@ export class RaftInvariantChecker implements NodeObserver {
    */
   writeAcknowledged(group: GroupId, index: LogIndex, term: Term, founders: readonly NodeId[]): void {
     this.acknowledgedWrites++;
-    const holds = (n: NodeId) => this.durable.get(`${n}/${group}`)?.get(index) === term || (this.durableSnapshot.get(`${n}/${group}`) ?? 0) >= index;
+    const holds = (n: NodeId) => this.durable.get(nodeGroupKey(n, group))?.get(index) === term || (this.durableSnapshot.get(nodeGroupKey(n, group)) ?? 0) >= index;
     // A configuration takes effect when the leader applies it, so the one that committed this entry is
     // the newest configuration before it or the one before that (a change may still have been unapplied).
     const candidates = this.votersBefore(group, index, founders);
@@ -166,13 +162,18 @@ export class RaftInvariantChecker implements NodeObserver {
   /** Every acknowledged write's entry is the one the cluster applied at its index. */
   checkAcknowledgedApplied(group: GroupId, receipts: readonly { index: number; term: number }[]): string[] {
     const lost: string[] = [];
+    const applied = this.appliedEntries(group);
     for (const r of receipts) {
-      const record = this.appliedEntries.get(`${group}/${r.index}`);
-      if (!record || record.term !== r.term) lost.push(`index ${r.index} term ${r.term}: ${record ? `the cluster applied term ${record.term} there` : 'no node applied it'}`);
+      const found = applied.has(r.index);
+      if (!found || applied.termAt(r.index) !== r.term) lost.push(`index ${r.index} term ${r.term}: ${found ? `the cluster applied term ${applied.termAt(r.index)} there` : 'no node applied it'}`);
     }
     return lost;
   }
 
+  /**
+   * Scanning down from the top of the overlap, once two logs agree at an index they must agree at
+   * every index below it (Raft's Log Matching property).
+   */
   private checkLogMatching(group: GroupId, na: NodeId, a: LogView, nb: NodeId, b: LogView): void {
     const lo = Math.max(a.firstIndex, b.firstIndex);
     const hi = Math.min(a.lastIndex, b.lastIndex);
@@ -189,33 +190,31 @@ export class RaftInvariantChecker implements NodeObserver {
 
   /** A leader of `leaderTerm` holds every entry known committed in an earlier term (a deposed leader that has not heard yet is exempt). */
   private checkLeaderCompleteness(group: GroupId, leader: NodeId, log: LogView, leaderTerm: number): void {
-    for (let i = log.firstIndex; i <= log.lastIndex; i++) {
-      const record = this.appliedEntries.get(`${group}/${i}`);
-      if (record && record.knownInTerm < leaderTerm && record.term !== log.term(i)) {
-        this.report('leader-completeness', `group ${group}: leader ${leader} of term ${leaderTerm} has term ${log.term(i)} at index ${i}, but the entry of term ${record.term} there was committed by term ${record.knownInTerm} and applied`);
+    const applied = this.appliedEntries(group);
+    // Indexes above the highest applied one have no record to compare with.
+    const hi = Math.min(log.lastIndex, applied.maxIndex);
+    for (let i = log.firstIndex; i <= hi; i++) {
+      if (applied.has(i) && applied.knownInTermAt(i) < leaderTerm && applied.termAt(i) !== log.term(i)) {
+        this.report('leader-completeness', `group ${group}: leader ${leader} of term ${leaderTerm} has term ${log.term(i)} at index ${i}, but the entry of term ${applied.termAt(i)} there was committed by term ${applied.knownInTermAt(i)} and applied`);
         return;
       }
     }
-    const required = this.highestCommittedBefore(group, leaderTerm);
+    const required = applied.highestKnownBefore(leaderTerm);
     if (required > log.lastIndex) {
       this.report('leader-completeness', `group ${group}: leader ${leader} of term ${leaderTerm}'s log ends at ${log.lastIndex}, before index ${required}, committed in an earlier term`);
     }
   }
 
-  /** The highest applied index known committed before `term` (scans down from the top; bounded by the gap). */
-  private highestCommittedBefore(group: GroupId, term: number): number {
-    const top = this.appliedMax.get(group) ?? 0;
-    for (let i = top, scanned = 0; i > 0 && scanned < completenessScanMax; i--, scanned++) {
-      const record = this.appliedEntries.get(`${group}/${i}`);
-      if (record && record.knownInTerm < term) return i;
-    }
-    return 0;
+  private appliedEntries(group: GroupId): AppliedEntries {
+    let applied = this.appliedByGroup.get(group);
+    if (!applied) this.appliedByGroup.set(group, (applied = new AppliedEntries()));
+    return applied;
   }
 
-  private durableLog(node: NodeId, group: GroupId): Map<number, number> {
-    const key = `${node}/${group}`;
+  private durableLog(node: NodeId, group: GroupId): DurableTerms {
+    const key = nodeGroupKey(node, group);
     let log = this.durable.get(key);
-    if (!log) this.durable.set(key, (log = new Map()));
+    if (!log) this.durable.set(key, (log = new DurableTerms()));
     return log;
   }
 

@@ -175,13 +175,16 @@ export class SimCluster implements ClusterView {
       if (!replica || replica.isFailed()) continue;
       const log = replica.log();
       const status = replica.status();
+      // Nothing changes a log during an inspection: its bounds are read once.
+      const firstIndex = log.firstIndex();
+      const lastIndex = log.lastIndex();
       logs.set(id, {
-        firstIndex: log.firstIndex(),
-        lastIndex: log.lastIndex(),
+        firstIndex,
+        lastIndex,
         raftLastIndex: status.lastIndex,
         commit: status.commit,
         applied: status.applied, // Raft's applied index: a persistent engine may be ahead of it after a restart
-        term: (i) => (i >= log.firstIndex() && i <= log.lastIndex() ? log.term(i as never) : undefined),
+        term: (i) => (i >= firstIndex && i <= lastIndex ? log.term(i as never) : undefined),
       });
     }
     const leader = this.leader();
