@@ -37,10 +37,20 @@ export function parseHistory(text: string, file: string): ParsedHistory {
   return { file, operations: validator.operations(), eventCount };
 }
 
-/** The line for one event: fields in contract order, no trailing newline. */
+/**
+ * The line for one event: fields in contract order, no trailing newline. Byte for byte what
+ * JSON.stringify of the event's fields in that order gives (a test holds it to that), built by hand
+ * because a run formats one line per client invoke and completion.
+ */
 export function formatHistoryEvent(event: HistoryEvent): string {
   const { index, process, type, f, key, value, time } = event;
-  return JSON.stringify({ index, process, type, f, key, value, time });
+  return `{"index":${index},"process":${process},"type":"${type}","f":"${f}","key":${JSON.stringify(key)},"value":${formatValue(value)},"time":${time}}`;
+}
+
+function formatValue(value: HistoryValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `[${value[0] === null ? 'null' : JSON.stringify(value[0])},${JSON.stringify(value[1])}]`;
 }
 
 export type HistorySink = (line: string) => void;
@@ -55,13 +65,25 @@ export class HistoryWriter {
   private readonly validator: HistoryValidator;
   private readonly calls = new Map<number, OperationCall>();
   private nextIndex = 0;
+  private readonly keepsOperations: boolean;
 
-  constructor(private readonly sink: HistorySink, file = 'history.jsonl') {
-    this.validator = new HistoryValidator(file, false);
+  /**
+   * `keepOperations`: also pair the events into Operations as they are written (what parseHistory of
+   * the written text returns), so a simulated run need not parse its own history back.
+   */
+  constructor(private readonly sink: HistorySink, file = 'history.jsonl', keepOperations = false) {
+    this.validator = new HistoryValidator(file, keepOperations);
+    this.keepsOperations = keepOperations;
   }
 
   get eventCount(): number {
     return this.nextIndex;
+  }
+
+  /** Every operation written so far, in invoke order, as parseHistory would give them (needs keepOperations). */
+  operations(): Operation[] {
+    assert(this.keepsOperations, 'HistoryWriter.operations() needs keepOperations');
+    return this.validator.operations();
   }
 
   invoke(process: number, call: OperationCall, time: number): number {
@@ -104,8 +126,9 @@ export class HistoryWriter {
   }
 
   private emit(process: number, type: HistoryEventType, call: OperationCall, value: HistoryValue, time: number): number {
-    assert(Number.isSafeInteger(process) && process >= 0, () => `process ${process}: must be an integer >= 0`);
-    assert(Number.isSafeInteger(time) && time >= 0, () => `time ${time}: must be integer microseconds >= 0`);
+    // Messages built only on failure: this runs for every event of a run.
+    if (!(Number.isSafeInteger(process) && process >= 0)) assert(false, `process ${process}: must be an integer >= 0`);
+    if (!(Number.isSafeInteger(time) && time >= 0)) assert(false, `time ${time}: must be integer microseconds >= 0`);
     const event: HistoryEvent = { index: this.nextIndex, process, type, f: call.f, key: call.key, value, time };
     this.validator.accept(event, this.nextIndex + 1);
     this.nextIndex++;
