@@ -1,4 +1,4 @@
-// Storage benchmark: RaftDurableLog over SimDisk (memfs page cache, simulated fsync latency), driven
+// Storage benchmark: RaftDurableLog over SimDisk (in-memory page cache, simulated fsync latency), driven
 // by a manual scheduler. Prints appends/s and MB/s of wall-clock CPU (what the WAL code costs), the
 // throughput in virtual time (what group commit buys at a given fsync latency), fsyncs per append,
 // and recovery (replay) speed. Production figures over node:fs come later, with prod/'s FsDisk.

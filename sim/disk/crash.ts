@@ -1,12 +1,12 @@
 // Rebuilds a volume after a crash from its durable image: walks the directory tree from the root
 // through the entries that survive (durable ones, plus unsynced changes the directory policy keeps)
 // and gives each file the content its fate decides (durable, current, or torn between the two).
-import { Volume } from 'memfs';
 import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
 import { assert } from '../../core/types.ts';
 import { DirInode, FileInode, rootInode, type Inode, type InodeId } from './inodes.ts';
 import type { CrashPolicy } from './options.ts';
+import { PageCache } from './page-cache.ts';
 import { tear } from './tear.ts';
 
 /** What a crash did to unsynced state; `lost`/`kept`/`torn` count files (the `node.crash` `unsynced` field). */
@@ -30,7 +30,8 @@ export interface CrashInput {
 }
 
 export interface CrashOutcome {
-  readonly volume: Volume;
+  /** The page cache after the crash: exactly what survived. */
+  readonly pages: PageCache;
   /** Surviving inodes, each with its durable image reset to what survived. */
   readonly inodes: Map<InodeId, Inode>;
   readonly inodeAtPath: Map<string, InodeId>;
@@ -41,7 +42,7 @@ export interface CrashOutcome {
 type FileFate = 'lost' | 'kept' | 'torn';
 
 class Rebuild {
-  readonly volume = new Volume();
+  readonly pages = new PageCache();
   readonly inodes = new Map<InodeId, Inode>();
   readonly inodeAtPath = new Map<string, InodeId>([['', rootInode]]);
   readonly counts = { lost: 0, kept: 0, torn: 0, dirOpsLost: 0, dirOpsKept: 0 };
@@ -61,11 +62,11 @@ class Rebuild {
       const childPath = path === '' ? name : `${path}/${name}`;
       this.inodeAtPath.set(childPath, child.id);
       if (child.kind === 'dir') {
-        this.volume.mkdirSync(`/${childPath}`);
+        this.pages.addDir(childPath);
         this.dir(child, childPath);
       } else {
         const content = this.file(child, childPath);
-        this.volume.writeFileSync(`/${childPath}`, content);
+        this.pages.addName(childPath);
         this.usedBytes += content.length;
       }
     }
@@ -88,6 +89,7 @@ class Rebuild {
     if (decided !== undefined) return decided;
     const content = this.fileContent(file, path);
     file.resetDurable(content);
+    this.pages.createFile(file.id, content);
     this.inodes.set(file.id, file);
     this.contentOf.set(file.id, content);
     return content;
@@ -126,7 +128,7 @@ export function rebuildAfterCrash(input: CrashInput): CrashOutcome {
   const rebuild = new Rebuild(input);
   rebuild.dir(root, '');
   return {
-    volume: rebuild.volume,
+    pages: rebuild.pages,
     inodes: rebuild.inodes,
     inodeAtPath: rebuild.inodeAtPath,
     usedBytes: rebuild.usedBytes,

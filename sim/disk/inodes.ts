@@ -63,7 +63,7 @@ export class FileInode {
   private pendingLows: FileCapture[] = [];
   /** The content at the moment the last name of this file was removed (a crash may bring it back). */
   detachedContent: Uint8Array | undefined;
-  /** Size in the page cache (kept here so that appends need no stat of the memfs file). */
+  /** Size in the page cache (kept here so that appends need no look-up of the content). */
   size = 0;
 
   constructor(readonly id: InodeId) {}

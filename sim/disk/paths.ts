@@ -12,10 +12,6 @@ export function normalizePath(path: string): string {
   return trimmed;
 }
 
-export function memfsPath(path: string): string {
-  return `/${path}`;
-}
-
 export function childPath(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
 }

@@ -1,12 +1,11 @@
-// SimDisk: one node's volume for the simulator, implementing core/env/disk.ts over memfs with real
-// crash semantics. The memfs Volume is the page cache (what reads see); the durable image lives in
+// SimDisk: one node's volume for the simulator, implementing core/env/disk.ts in memory with real
+// crash semantics. The PageCache holds what reads see (page-cache.ts); the durable image lives in
 // the inode table (inodes.ts): per file the bytes of the newest completed fsync, per directory the
 // entries of the newest completed fsyncDir plus a journal of later changes. `crash()` keeps only what
-// the durable image and the seeded crash policy allow (crash.ts) and starts a fresh Volume from it.
+// the durable image and the seeded crash policy allow (crash.ts) and starts a fresh page cache from it.
 //
 // Faults: read corruption, write EIO, ENOSPC at a capacity, fsync EIO and fsync latency, each drawing
 // from its own named child stream of the world's Random, each traced as `disk.fault`.
-import { Volume } from 'memfs';
 import { DiskError, parentDir, type Disk, type DurabilityCallback, type Fd, type OpenMode } from '../../core/env/disk.ts';
 import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
@@ -15,7 +14,8 @@ import { rebuildAfterCrash, type CrashSummary } from './crash.ts';
 import { drawFsyncLatency } from './fsync-latency.ts';
 import { DirInode, FileInode, rootInode, type Inode, type InodeId } from './inodes.ts';
 import { resolveSimDiskOptions, type SimDiskOptions, type SimDiskOptionsInput } from './options.ts';
-import { childPath, memfsPath, nameOf, normalizePath } from './paths.ts';
+import { PageCache } from './page-cache.ts';
+import { childPath, nameOf, normalizePath } from './paths.ts';
 
 /** The world a SimDisk lives in: a scheduler for completions, randomness, and the trace. */
 export interface SimDiskWorld {
@@ -27,7 +27,6 @@ export interface SimDiskWorld {
 }
 
 interface OpenFile {
-  readonly memfsFd: number;
   readonly inode: FileInode;
   /** The path at open time (for messages and the trace). */
   readonly path: string;
@@ -46,7 +45,7 @@ interface FaultStreams {
 export class SimDisk implements Disk {
   readonly options: SimDiskOptions;
   private readonly streams: FaultStreams;
-  private volume = new Volume();
+  private pages = new PageCache();
   private inodes = new Map<InodeId, Inode>([[rootInode, new DirInode(rootInode)]]);
   private inodeAtPath = new Map<string, InodeId>([['', rootInode]]);
   private pathOfInode = new Map<InodeId, string>([[rootInode, '']]);
@@ -86,15 +85,13 @@ export class SimDisk implements Disk {
     }
     if (inode.kind === 'dir') throw new DiskError('EISDIR', p, 'is a directory');
     const writable = mode !== 'read';
-    const memfsFd = this.volume.openSync(memfsPath(p), writable ? 'r+' : 'r');
     const fd = this.fdNext++;
-    this.fds.set(fd, { memfsFd, inode, path: p, writable });
+    this.fds.set(fd, { inode, path: p, writable });
     return fd as Fd;
   }
 
   close(fd: Fd): void {
-    const file = this.file(fd);
-    this.volume.closeSync(file.memfsFd);
+    this.file(fd);
     this.fds.delete(fd);
     this.sweepDetached();
   }
@@ -103,7 +100,7 @@ export class SimDisk implements Disk {
     const file = this.file(fd, true);
     const offset = this.sizeOf(file);
     this.beforeWrite('append', file.path, data.length);
-    this.volume.writeSync(file.memfsFd, data, 0, data.length, offset);
+    this.pages.write(file.inode.id, offset, data);
     file.inode.markChanged(offset);
     file.inode.size += data.length;
     this.used += data.length;
@@ -116,7 +113,7 @@ export class SimDisk implements Disk {
     const size = this.sizeOf(file);
     const growth = Math.max(0, offset + data.length - size);
     this.beforeWrite('writeAt', file.path, growth);
-    this.volume.writeSync(file.memfsFd, data, 0, data.length, offset);
+    this.pages.write(file.inode.id, offset, data);
     file.inode.markChanged(Math.min(offset, size));
     file.inode.size += growth;
     this.used += growth;
@@ -126,7 +123,7 @@ export class SimDisk implements Disk {
     assert(Number.isSafeInteger(offset) && offset >= 0, () => `read: offset ${offset} must be an integer >= 0`);
     assert(Number.isSafeInteger(length) && length >= 0, () => `read: length ${length} must be an integer >= 0`);
     const file = this.file(fd);
-    const data = this.readRange(file.memfsFd, offset, Math.min(length, Math.max(0, this.sizeOf(file) - offset)));
+    const data = this.pages.read(file.inode.id, offset, Math.min(length, Math.max(0, this.sizeOf(file) - offset)));
     return this.maybeCorruptRead('read', file.path, offset, data);
   }
 
@@ -139,7 +136,7 @@ export class SimDisk implements Disk {
     const file = this.file(fd, true);
     const size = this.sizeOf(file);
     this.beforeWrite('truncate', file.path, Math.max(0, length - size));
-    this.volume.ftruncateSync(file.memfsFd, length);
+    this.pages.truncate(file.inode.id, length);
     file.inode.markChanged(Math.min(size, length));
     file.inode.size = length;
     this.used += length - size;
@@ -150,7 +147,7 @@ export class SimDisk implements Disk {
     const inode = file.inode;
     const capture = inode.capture();
     const length = this.sizeOf(file);
-    const patch = capture.low < length ? this.readRange(file.memfsFd, capture.low, length - capture.low) : new Uint8Array(0);
+    const patch = capture.low < length ? this.pages.read(inode.id, capture.low, length - capture.low) : new Uint8Array(0);
     this.completeLater('fsync', file.path, done, () => inode.completeCapture(capture, patch, length));
   }
 
@@ -161,8 +158,7 @@ export class SimDisk implements Disk {
     const inode = this.lookup(p);
     if (inode === undefined) throw new DiskError('ENOENT', p, 'no such file');
     if (inode.kind === 'dir') throw new DiskError('EISDIR', p, 'is a directory');
-    const data = new Uint8Array(this.volume.readFileSync(memfsPath(p)) as Uint8Array);
-    return this.maybeCorruptRead('readFile', p, 0, data);
+    return this.maybeCorruptRead('readFile', p, 0, this.pages.readAll(inode.id));
   }
 
   exists(path: string): boolean {
@@ -174,7 +170,7 @@ export class SimDisk implements Disk {
     const inode = this.lookup(p);
     if (inode === undefined) return [];
     if (inode.kind !== 'dir') throw new DiskError('ENOTDIR', p, 'not a directory');
-    return (this.volume.readdirSync(memfsPath(p)) as string[]).map(String).sort();
+    return this.pages.list(p);
   }
 
   mkdir(dir: string): void {
@@ -200,7 +196,6 @@ export class SimDisk implements Disk {
     const replaced = this.lookup(target);
     if (replaced?.kind === 'dir') throw new DiskError('EISDIR', target, 'is a directory');
     if (replaced !== undefined) this.detach(replaced, target);
-    this.volume.renameSync(memfsPath(source), memfsPath(target));
     this.unlinkName(source);
     this.linkName(target, inode.id);
     const sourceParent = this.parentDirOf(source);
@@ -221,11 +216,10 @@ export class SimDisk implements Disk {
     const parent = this.parentDirOf(p);
     if (inode.kind === 'dir') {
       if (this.list(p).length > 0) throw new DiskError('EISDIR', p, 'directory not empty');
-      this.volume.rmdirSync(memfsPath(p));
+      this.pages.removeDir(p);
       this.detached.add(inode.id);
     } else {
       this.detach(inode, p);
-      this.volume.unlinkSync(memfsPath(p));
     }
     this.unlinkName(p);
     parent.record([{ name: nameOf(p), target: null }]);
@@ -260,7 +254,7 @@ export class SimDisk implements Disk {
       random: this.streams.crash,
       tracer: this.world.tracer,
     });
-    this.volume = outcome.volume;
+    this.pages = outcome.pages;
     this.inodes = outcome.inodes;
     this.inodeAtPath = outcome.inodeAtPath;
     this.pathOfInode = new Map([...outcome.inodeAtPath].map(([path, id]) => [id, path]));
@@ -277,7 +271,6 @@ export class SimDisk implements Disk {
    */
   killProcess(): void {
     this.epoch++;
-    for (const file of this.fds.values()) this.volume.closeSync(file.memfsFd);
     this.fds = new Map();
     this.sweepDetached();
   }
@@ -291,21 +284,15 @@ export class SimDisk implements Disk {
     const inode = this.lookup(p);
     if (inode === undefined) throw new DiskError('ENOENT', p, 'no such file');
     if (inode.kind === 'dir') throw new DiskError('EISDIR', p, 'is a directory');
-    const memfsFd = this.volume.openSync(memfsPath(p), 'r+');
-    try {
-      const size = inode.size;
-      if (size === 0) return;
-      const at = offset ?? this.streams.corruptFile.int(0, size - 1);
-      assert(Number.isSafeInteger(at) && at >= 0 && at < size, () => `corruptFile: offset ${at} is outside ${p} (${size} bytes)`);
-      const mask = 1 << this.streams.corruptFile.int(0, 7);
-      const current = this.readRange(memfsFd, at, 1);
-      this.volume.writeSync(memfsFd, new Uint8Array([current[0] ^ mask]), 0, 1, at);
-      const durable = inode.durable.view();
-      if (at < durable.length) durable[at] ^= mask;
-      this.traceFault('corrupt', p, 'corrupt', { offset: at });
-    } finally {
-      this.volume.closeSync(memfsFd);
-    }
+    const size = inode.size;
+    if (size === 0) return;
+    const at = offset ?? this.streams.corruptFile.int(0, size - 1);
+    assert(Number.isSafeInteger(at) && at >= 0 && at < size, () => `corruptFile: offset ${at} is outside ${p} (${size} bytes)`);
+    const mask = 1 << this.streams.corruptFile.int(0, 7);
+    this.pages.xor(inode.id, at, mask);
+    const durable = inode.durable.view();
+    if (at < durable.length) durable[at] ^= mask;
+    this.traceFault('corrupt', p, 'corrupt', { offset: at });
   }
 
   /** The next append / writeAt / truncate fails with EIO. */
@@ -345,7 +332,7 @@ export class SimDisk implements Disk {
   private createFile(path: string): FileInode {
     const parent = this.parentDirOf(path);
     const inode = new FileInode(this.inodeNext++);
-    this.volume.writeFileSync(memfsPath(path), new Uint8Array(0));
+    this.pages.createFile(inode.id);
     this.inodes.set(inode.id, inode);
     this.linkName(path, inode.id);
     parent.record([{ name: nameOf(path), target: inode.id }]);
@@ -355,7 +342,7 @@ export class SimDisk implements Disk {
   private createDir(path: string): void {
     const parent = this.parentDirOf(path);
     const inode = new DirInode(this.inodeNext++);
-    this.volume.mkdirSync(memfsPath(path));
+    this.pages.addDir(path);
     this.inodes.set(inode.id, inode);
     this.linkName(path, inode.id);
     parent.record([{ name: nameOf(path), target: inode.id }]);
@@ -364,18 +351,20 @@ export class SimDisk implements Disk {
   private linkName(path: string, id: InodeId): void {
     this.inodeAtPath.set(path, id);
     this.pathOfInode.set(id, path);
+    this.pages.addName(path);
   }
 
   private unlinkName(path: string): void {
     const id = this.inodeAtPath.get(path);
     this.inodeAtPath.delete(path);
+    this.pages.removeName(path);
     if (id !== undefined && this.pathOfInode.get(id) === path) this.pathOfInode.delete(id);
   }
 
   /** `file` loses its name `path`: keep its unsynced content, since a crash may resurrect the name. */
   private detach(inode: Inode, path: string): void {
     if (inode.kind === 'file') {
-      const content = new Uint8Array(this.volume.readFileSync(memfsPath(path)) as Uint8Array);
+      const content = this.pages.readAll(inode.id);
       if (inode.unsyncedFrom() !== Infinity) inode.detachedContent = content;
       this.used -= content.length;
     }
@@ -391,15 +380,15 @@ export class SimDisk implements Disk {
     for (const id of [...this.detached]) {
       if (referenced.has(id) || this.pathOfInode.has(id)) continue;
       this.detached.delete(id);
+      if (this.inodes.get(id)?.kind === 'file') this.pages.dropFile(id);
       this.inodes.delete(id);
     }
   }
 
   private currentContent(file: FileInode): Uint8Array {
-    const path = this.pathOfInode.get(file.id);
-    if (path !== undefined) return new Uint8Array(this.volume.readFileSync(memfsPath(path)) as Uint8Array);
+    if (this.pathOfInode.has(file.id)) return this.pages.readAll(file.id);
     for (const open of this.fds.values()) {
-      if (open.inode === file) return this.readRange(open.memfsFd, 0, this.sizeOf(open));
+      if (open.inode === file) return this.pages.read(file.id, 0, this.sizeOf(open));
     }
     return file.detachedContent ?? file.durable.view();
   }
@@ -413,17 +402,6 @@ export class SimDisk implements Disk {
 
   private sizeOf(file: OpenFile): number {
     return file.inode.size;
-  }
-
-  private readRange(memfsFd: number, offset: number, length: number): Uint8Array {
-    const data = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = this.volume.readSync(memfsFd, data, done, length - done, offset + done);
-      if (n <= 0) break;
-      done += n;
-    }
-    return done === length ? data : data.subarray(0, done);
   }
 
   private beforeWrite(op: string, path: string, growthBytes: number): void {
