@@ -3,6 +3,7 @@
 // length-prefixed. The reader checks every length against the bytes left and throws a KvlabError
 // naming the field it was reading, because its input comes from the network.
 import { KvlabError } from '../types.ts';
+import { allocBytes, copyBytes, shrinkBytes } from './slab.ts';
 
 /** A varint of more bytes than this cannot be a safe integer (7 * 8 = 56 bits >= 53). */
 const VARINT_BYTES_MAX = 8;
@@ -12,14 +13,14 @@ export class ByteWriter {
   private pos = 0;
 
   constructor(initialBytes = 256) {
-    this.buf = new Uint8Array(initialBytes);
+    this.buf = allocBytes(initialBytes);
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < this.pos + n) size *= 2;
-    const grown = new Uint8Array(size);
+    const grown = allocBytes(size);
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
   }
@@ -56,9 +57,13 @@ export class ByteWriter {
     this.pos += b.length;
   }
 
-  /** What was written (a view of the writer's buffer; the writer is not used afterwards). */
+  /** What was written (a view of the writer's buffer, whose unused tail is given back; the writer is not used afterwards). */
   finish(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    const out = shrinkBytes(this.buf, this.pos);
+    // The tail now belongs to the slab: a write after finish() goes to a fresh buffer, never into someone else's bytes.
+    this.buf = new Uint8Array(0);
+    this.pos = 0;
+    return out;
   }
 }
 
@@ -118,7 +123,7 @@ export class ByteReader {
     const n = this.varuint(field);
     if (n > bytesMax) this.fail(field, `length ${n} exceeds the limit ${bytesMax}`);
     if (n > this.remaining()) this.fail(field, `length ${n} exceeds the ${this.remaining()} bytes left`);
-    const out = this.views ? this.buf.subarray(this.pos, this.pos + n) : this.buf.slice(this.pos, this.pos + n);
+    const out = this.views ? this.buf.subarray(this.pos, this.pos + n) : copyBytes(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return out;
   }

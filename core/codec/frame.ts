@@ -4,6 +4,7 @@
 import { KvlabError } from '../types.ts';
 import type { Message } from '../raft/types.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
+import { allocBytes, copyBytes } from './slab.ts';
 import { readMessage, writeMessage } from './raft-message.ts';
 
 export const FRAME_KIND_RAFT = 1;
@@ -29,7 +30,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
   if (!Number.isInteger(frame.tag) || frame.tag < 2 || frame.tag > 255) {
     throw new KvlabError('badFrame', `frame tag: opaque frames use tags 2..255, got ${frame.tag}`);
   }
-  const out = new Uint8Array(1 + frame.payload.length);
+  const out = allocBytes(1 + frame.payload.length);
   out[0] = frame.tag;
   out.set(frame.payload, 1);
   return out;
@@ -41,9 +42,9 @@ export function decodeFrame(bytes: Uint8Array, frameBytesMax: number = FRAME_BYT
   if (bytes.length === 0) throw new KvlabError('badFrame', 'frame: field kind: truncated (empty frame)');
   const kind = bytes[0];
   if (kind === 0) throw new KvlabError('badFrame', 'frame: field kind: kind 0 is reserved');
-  if (kind !== FRAME_KIND_RAFT) return { kind: 'opaque', tag: kind, payload: bytes.slice(1) };
+  if (kind !== FRAME_KIND_RAFT) return { kind: 'opaque', tag: kind, payload: copyBytes(bytes.subarray(1)) };
   // One private copy of the frame; entry data and chunks are views into it, never into `bytes`.
-  const r = new ByteReader(bytes.slice(), 'frame', 'badFrame', true);
+  const r = new ByteReader(copyBytes(bytes), 'frame', 'badFrame', true);
   r.u8('kind');
   const message = readMessage(r, frameBytesMax);
   r.expectEnd();

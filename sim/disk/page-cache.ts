@@ -4,6 +4,7 @@
 // inodes in SimDisk; content belongs to the inode, so a rename moves no bytes and an unlinked file
 // stays readable through the fds still open on it, as on a real filesystem.
 import { parentDir } from '../../core/env/disk.ts';
+import { copyBytes } from '../../core/codec/slab.ts';
 import { assert } from '../../core/types.ts';
 import { GrowableBytes, type InodeId } from './inodes.ts';
 import { nameOf } from './paths.ts';
@@ -37,7 +38,7 @@ export class PageCache {
   read(id: InodeId, offset: number, length: number): Uint8Array {
     const bytes = this.content(id);
     const end = Math.min(bytes.length, offset + length);
-    return end <= offset ? new Uint8Array(0) : bytes.view().slice(offset, end);
+    return end <= offset ? new Uint8Array(0) : copyBytes(bytes.view().subarray(offset, end));
   }
 
   /** A copy of the whole file. */

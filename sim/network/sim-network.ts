@@ -1,6 +1,7 @@
 // SimNetwork: byte frames between simulated nodes, with per-link latency, loss, duplication,
 // reordering, partitions, one-way blocks, clogging and an in-flight byte cap. Every decision draws
 // from its own named random stream and is traced (docs/trace.md net.*), so a run replays exactly.
+import { copyBytes } from '../../core/codec/slab.ts';
 import type { Network } from '../../core/env/network.ts';
 import type { Random } from '../../core/env/random.ts';
 import { assert, KvlabError } from '../../core/types.ts';
@@ -144,10 +145,10 @@ export class SimNetwork {
     const link = this.link(from, to);
     if (this.lossRandom.chance(link.config.dropProbability)) return this.drop(id, from, to, 'loss');
     const duplicate = this.duplicateRandom.chance(link.config.duplicateProbability);
-    const frame: InflightFrame = { id, from, to, data: data.slice(), fromIncarnation, toIncarnation: target.incarnation, link };
+    const frame: InflightFrame = { id, from, to, data: copyBytes(data), fromIncarnation, toIncarnation: target.incarnation, link };
     this.transmit(frame);
     if (!duplicate) return;
-    const copy: InflightFrame = { ...frame, id: this.frameIdNext++, data: frame.data.slice() };
+    const copy: InflightFrame = { ...frame, id: this.frameIdNext++, data: copyBytes(frame.data) };
     this.stats.duplicated++;
     if (this.sink.enabled('net.duplicate')) this.sink.record(this.sim.nowUs, null, 'net.duplicate', { id, copy: copy.id, from, to });
     this.transmit(copy);
