@@ -7,6 +7,8 @@ import { allocBytes, copyBytes, shrinkBytes } from './slab.ts';
 
 /** A varint of more bytes than this cannot be a safe integer (7 * 8 = 56 bits >= 53). */
 const VARINT_BYTES_MAX = 8;
+/** A finished writer's buffer: empty, so the next write (if any) allocates afresh. Shared: it is never written. */
+const retiredBuffer = new Uint8Array(0);
 
 export class ByteWriter {
   private buf: Uint8Array;
@@ -61,7 +63,7 @@ export class ByteWriter {
   finish(): Uint8Array {
     const out = shrinkBytes(this.buf, this.pos);
     // The tail now belongs to the slab: a write after finish() goes to a fresh buffer, never into someone else's bytes.
-    this.buf = new Uint8Array(0);
+    this.buf = retiredBuffer;
     this.pos = 0;
     return out;
   }

@@ -52,6 +52,13 @@ export class MemoryStorage implements RaftLogStorage {
     return { hardState: this.hardState, confState: this.confState };
   }
 
+  /**
+   * Counts the times entries already stored were discarded or replaced (a conflicting append, a
+   * snapshot install). While it stands still, the term at every index once stored is unchanged
+   * (appends only extend the log, compaction only drops its front): checkers may skip what they saw.
+   */
+  rewrites = 0;
+
   firstIndex(): LogIndex {
     return logIndex(this.ents[0].index + 1);
   }
@@ -113,6 +120,7 @@ export class MemoryStorage implements RaftLogStorage {
     this.snap = snapshot;
     this.confState = confState;
     this.ents = [dummyEntry(index, snapTerm)];
+    this.rewrites++;
   }
 
   /**
@@ -147,7 +155,10 @@ export class MemoryStorage implements RaftLogStorage {
     const skip = first > entries[0].index ? first - entries[0].index : 0;
     const at = entries[skip].index - this.ents[0].index;
     assert(at <= this.ents.length, () => `append: missing log entries, last index ${this.lastIndex()}, appending at ${entries[skip].index}`);
-    if (at < this.ents.length) this.ents.length = at;
+    if (at < this.ents.length) {
+      this.ents.length = at;
+      this.rewrites++;
+    }
     for (let i = skip; i < entries.length; i++) this.ents.push(entries[i]);
   }
 }

@@ -18,6 +18,22 @@ export interface LogView {
   readonly applied: number;
   /** Term of the entry at i, or undefined when i is outside [firstIndex, lastIndex]. */
   term(i: number): number | undefined;
+  /**
+   * Optional, for incremental checking: the object holding the log, and a counter that changes
+   * whenever entries it held were discarded or replaced (MemoryStorage.rewrites). While both stand
+   * still, terms seen before are unchanged and log matching re-checks only the new top of the logs.
+   */
+  readonly source?: object;
+  readonly rewrites?: number;
+}
+
+/** What log matching verified for a pair of logs: every index up to `matchedHi` agrees. */
+interface PairMatch {
+  readonly sourceA: object;
+  readonly sourceB: object;
+  readonly rewritesA: number;
+  readonly rewritesB: number;
+  readonly matchedHi: number;
 }
 
 export interface Violation {
@@ -57,6 +73,8 @@ export class RaftInvariantChecker implements NodeObserver {
   /** Per group: configurations by the index of their entry, ascending (first report wins). */
   private readonly configurations = new Map<GroupId, { index: number; voters: readonly NodeId[] }[]>();
   private readonly seen = new Set<string>();
+  /** Per group and pair of nodes: what log matching verified at the last inspection. */
+  private readonly pairMatches = new Map<string, PairMatch>();
   acknowledgedWrites = 0;
 
   constructor(private readonly nowUs: () => number) {}
@@ -177,15 +195,27 @@ export class RaftInvariantChecker implements NodeObserver {
   private checkLogMatching(group: GroupId, na: NodeId, a: LogView, nb: NodeId, b: LogView): void {
     const lo = Math.max(a.firstIndex, b.firstIndex);
     const hi = Math.min(a.lastIndex, b.lastIndex);
-    let matched = false;
-    for (let i = hi; i >= lo; i--) {
+    // Everything up to a previous highest match still agrees if neither log rewrote anything since
+    // (and a match there settles every index below): scan only above it. Same verdict and detail as a
+    // full scan: the highest match is found either way, and no mismatch lies below the old one.
+    const pairKey = `${group}/${na}/${nb}`;
+    const known = this.pairMatches.get(pairKey);
+    const unchanged = known !== undefined && a.source !== undefined && b.source !== undefined && known.sourceA === a.source && known.sourceB === b.source && known.rewritesA === a.rewrites && known.rewritesB === b.rewrites;
+    const knownHi = unchanged && known.matchedHi >= lo ? known.matchedHi : -1;
+    let matchedHi = -1;
+    for (let i = hi; i >= lo && i > knownHi; i--) {
       const same = a.term(i) === b.term(i);
-      if (same) matched = true;
-      else if (matched) {
+      if (same) {
+        if (matchedHi < 0) matchedHi = i;
+      } else if (matchedHi >= 0) {
+        this.pairMatches.delete(pairKey);
         this.report('log-matching', `group ${group}: nodes ${na} and ${nb} agree on a later entry but differ at index ${i} (terms ${a.term(i)} and ${b.term(i)})`);
         return;
       }
     }
+    if (matchedHi < 0) matchedHi = knownHi;
+    if (a.source === undefined || b.source === undefined || matchedHi < 0) return void this.pairMatches.delete(pairKey);
+    this.pairMatches.set(pairKey, { sourceA: a.source, sourceB: b.source, rewritesA: a.rewrites ?? 0, rewritesB: b.rewrites ?? 0, matchedHi });
   }
 
   /** A leader of `leaderTerm` holds every entry known committed in an earlier term (a deposed leader that has not heard yet is exempt). */

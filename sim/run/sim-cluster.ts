@@ -185,6 +185,8 @@ export class SimCluster implements ClusterView {
         commit: status.commit,
         applied: status.applied, // Raft's applied index: a persistent engine may be ahead of it after a restart
         term: (i) => (i >= firstIndex && i <= lastIndex ? log.term(i as never) : undefined),
+        source: log,
+        rewrites: log.rewrites,
       });
     }
     const leader = this.leader();
