@@ -66,4 +66,11 @@ export interface KvEngine {
   durableAppliedIndex?(): number;
   /** Persistent engines only: makes every write so far durable, then calls `done`. */
   flush?(done: FlushCallback): void;
+  /**
+   * Optional, with durableAppliedIndex and flush: the state as of this call (exportSnapshot's bytes),
+   * produced in the background without blocking the caller for long. An engine that has it holds its
+   * state durably itself, so the host's Raft snapshots need not carry the data (engine-held snapshots,
+   * core/node/engine-held-snapshot.ts); the bytes are made only when a follower needs them.
+   */
+  exportSnapshotLater?(done: (error: Error | null, bytes?: Uint8Array) => void): void;
 }

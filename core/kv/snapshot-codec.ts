@@ -35,27 +35,44 @@ export function encodeSnapshot(
   records: Iterable<KeyRecordPair>,
   sessions: readonly SessionRecord[],
 ): Uint8Array {
-  const w = new ByteWriter(failWith('invalidSnapshot', 'snapshot'), 1024);
-  for (const b of magic) w.byte(b);
-  w.uint(appliedIndex, 'appliedIndex');
-  w.uint(recordCount, 'records');
-  let written = 0;
-  let previousKey: string | null = null;
-  for (const [key, record] of records) {
-    assert(previousKey === null || previousKey < key, 'snapshot records must come in strictly increasing key order');
-    writeRecord(w, key, record);
-    previousKey = key;
-    written++;
+  const encoder = new SnapshotEncoder(appliedIndex, recordCount);
+  for (const [key, record] of records) encoder.record(key, record);
+  return encoder.finish(sessions);
+}
+
+/**
+ * The same encoding a piece at a time, for an engine that reads its records asynchronously (in chunks
+ * that let the event loop run between them): records in byte order of key, then finish().
+ */
+export class SnapshotEncoder {
+  private readonly w = new ByteWriter(failWith('invalidSnapshot', 'snapshot'), 1024);
+  private written = 0;
+  private previousKey: string | null = null;
+
+  constructor(appliedIndex: number, private readonly recordCount: number) {
+    for (const b of magic) this.w.byte(b);
+    this.w.uint(appliedIndex, 'appliedIndex');
+    this.w.uint(recordCount, 'records');
   }
-  assert(written === recordCount, () => `snapshot: ${written} records written, ${recordCount} announced`);
-  const ordered = [...sessions].sort(compareSessions);
-  w.uint(ordered.length, 'sessions');
-  for (const s of ordered) writeSession(w, s);
-  const body = w.finish();
-  const out = new Uint8Array(body.length + checksumBytes);
-  out.set(body);
-  new DataView(out.buffer).setUint32(body.length, crc32c(body), true);
-  return out;
+
+  record(key: string, record: StoredRecord): void {
+    assert(this.previousKey === null || this.previousKey < key, 'snapshot records must come in strictly increasing key order');
+    writeRecord(this.w, key, record);
+    this.previousKey = key;
+    this.written++;
+  }
+
+  finish(sessions: readonly SessionRecord[]): Uint8Array {
+    assert(this.written === this.recordCount, () => `snapshot: ${this.written} records written, ${this.recordCount} announced`);
+    const ordered = [...sessions].sort(compareSessions);
+    this.w.uint(ordered.length, 'sessions');
+    for (const s of ordered) writeSession(this.w, s);
+    const body = this.w.finish();
+    const out = new Uint8Array(body.length + checksumBytes);
+    out.set(body);
+    new DataView(out.buffer).setUint32(body.length, crc32c(body), true);
+    return out;
+  }
 }
 
 export function writeRecord(w: ByteWriter, key: string, record: StoredRecord): void {

@@ -27,6 +27,7 @@ import type { DurableLog, SyncCallback } from './durable-log.ts';
 import type { NodeConfig } from './node-config.ts';
 import type { NodeObserver } from './node-observer.ts';
 import { unwrapConfContext, wrapConfContext } from './conf-change-context.ts';
+import { type EngineSnapshotStorage, engineHeldMarker } from './engine-held-snapshot.ts';
 import { installSnapshotState } from './install-snapshot.ts';
 import { PendingRequests } from './pending-requests.ts';
 import { ReadBatches } from './read-batches.ts';
@@ -47,6 +48,11 @@ export interface GroupReplicaParts {
   readonly stateMachine: KvStateMachine;
   /** The state machine's engine: a persistent one is flushed in the background after applies. */
   readonly engine: KvEngine;
+  /**
+   * Present when the engine holds its state durably and exports it in the background: Raft snapshots
+   * are then engine-held markers, and this storage (RawNode's) hands followers bytes made on demand.
+   */
+  readonly engineSnapshots?: EngineSnapshotStorage;
   readonly confState: ConfState;
   readonly observer?: NodeObserver;
   /** Called once when the group cannot go on (a disk error): the node must stop serving it. */
@@ -78,6 +84,7 @@ export class GroupReplica {
   private lastTerm: number;
   private lastVote: number;
   private snapshotting = false;
+  private exportingSnapshot = false;
   private engineFlushing = false;
   private ticksSinceEngineFlush = 0;
   private failed = false;
@@ -111,6 +118,7 @@ export class GroupReplica {
     this.pump();
     this.ticksSinceEngineFlush++;
     this.flushEngine();
+    this.exportSnapshotIfWanted();
   }
 
   step(message: Message): void {
@@ -330,7 +338,12 @@ export class GroupReplica {
   private applyCommitted(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
     for (const entry of entries) {
-      if (entry.index <= this.sm.appliedIndex()) continue; // a persistent engine already has it
+      if (entry.index <= this.sm.appliedIndex()) {
+        // A persistent engine already has it. A configuration change still reaches Raft, which after a
+        // restart only knows the configuration of the snapshot it started from.
+        if (entry.type === 'confChange') this.applyConfChange(entry);
+        continue;
+      }
       if (entry.type === 'confChange') this.applyConfChange(entry);
       else if (entry.data.length === 0) this.sm.applyNoop(entry.index);
       else this.applyCommand(entry);
@@ -351,7 +364,7 @@ export class GroupReplica {
     const change = decodeConfChange(entry.data);
     this.confState = this.raw.applyConfChange(change);
     this.memory.setConfState(this.confState);
-    this.sm.applyNoop(entry.index);
+    if (entry.index > this.sm.appliedIndex()) this.sm.applyNoop(entry.index);
     this.env.tracer.emit('raft.conf', { group: this.group, index: entry.index, voters: this.confState.voters, learners: this.confState.learners });
     this.parts.observer?.configurationApplied(this.env.nodeId, this.group, entry.index, this.confState.voters, this.confState.votersOutgoing);
     const { requestId, callerContext } = unwrapConfContext(change.context);
@@ -425,7 +438,33 @@ export class GroupReplica {
     const snapIndex = this.memory.snapshot().metadata.index;
     if (this.snapshotting || applied - snapIndex < this.config.snapshotEntries) return;
     this.snapshotting = true;
-    const snapshot = this.memory.createSnapshot(logIndex(applied), this.confState, this.sm.snapshot());
+    if (this.parts.engineSnapshots) return this.takeEngineHeldSnapshot(applied, this.confState);
+    this.compactBehind(this.memory.createSnapshot(logIndex(applied), this.confState, this.sm.snapshot()));
+  }
+
+  /**
+   * The engine-held way (engine-held-snapshot.ts): once the engine has made everything up to `applied`
+   * durable, a marker naming `applied` is all the Raft snapshot needs to carry.
+   */
+  private takeEngineHeldSnapshot(applied: number, confState: ConfState): void {
+    this.parts.engine.flush!((error) => {
+      if (this.failed) return;
+      if (error) return this.fatal(error);
+      // A leader's snapshot installed meanwhile may already cover `applied`.
+      if (this.memory.snapshot().metadata.index >= applied) return void (this.snapshotting = false);
+      const durable = this.parts.engine.durableAppliedIndex!();
+      if (durable < applied) return this.fatal(new KvlabError('engineNotDurable', `engine flush returned at durable index ${durable}, below ${applied}`));
+      try {
+        this.compactBehind(this.memory.createSnapshot(logIndex(applied), confState, engineHeldMarker(applied)));
+      } catch (createError) {
+        this.fatal(createError as Error);
+      }
+    });
+  }
+
+  /** Persists a snapshot this node took, then compacts the log behind it (keeping the trailing entries). */
+  private compactBehind(snapshot: Snapshot): void {
+    const applied = snapshot.metadata.index;
     this.env.tracer.emit('raft.snapshot', { group: this.group, index: applied, term: snapshot.metadata.term, bytes: snapshot.data.length, installed: false });
     this.saveSnapshot(snapshot, (error) => {
       if (error) return this.fatal(error);
@@ -437,6 +476,30 @@ export class GroupReplica {
         this.snapshotting = false;
         if (compactError) this.fatal(compactError);
       });
+    });
+  }
+
+  /**
+   * Raft wanted state bytes to send a follower and the latest snapshot is engine-held: the engine
+   * exports its state as of now in the background, and followers get it once it is ready.
+   */
+  private exportSnapshotIfWanted(): void {
+    const storage = this.parts.engineSnapshots;
+    if (!storage || this.exportingSnapshot || !storage.bytesWanted()) return;
+    const index = logIndex(this.sm.appliedIndex());
+    let metadata: Snapshot['metadata'];
+    try {
+      metadata = { index, term: this.memory.term(index), confState: this.confState };
+    } catch (error) {
+      return this.fatal(error as Error);
+    }
+    this.exportingSnapshot = true;
+    this.parts.engine.exportSnapshotLater!((error, bytes) => {
+      this.exportingSnapshot = false;
+      if (this.failed) return;
+      if (error) return this.fatal(error);
+      storage.offer({ metadata, data: bytes! });
+      this.env.tracer.emit('raft.snapshotExported', { group: this.group, index, bytes: bytes!.length });
     });
   }
 

@@ -16,6 +16,7 @@ import type { TimerId } from '../env/timers.ts';
 import type { ClientCallback, KvClientApi, ReadOptions, WriteOptions } from './client-api.ts';
 import type { DurableLog } from './durable-log.ts';
 import { GroupReplica } from './group-replica.ts';
+import { EngineSnapshotStorage } from './engine-held-snapshot.ts';
 import { installSnapshotState } from './install-snapshot.ts';
 import type { NodeConfig } from './node-config.ts';
 import type { NodeObserver } from './node-observer.ts';
@@ -198,7 +199,9 @@ export class KvNode implements KvClientApi {
       terms: recovered.entries.length <= recoverTermsTracedMax ? recovered.entries.map((e) => e.term) : undefined,
       commit: recovered.hardState?.commit ?? 0,
     });
-    const raw = new RawNode(this.raftConfig(group, snapshot?.metadata.index ?? 0), memory, this.env.tracer, this.env.random.child(`raft/${group}`));
+    // An engine that can export its state in the background holds it durably: Raft snapshots name it.
+    const engineSnapshots = engine.exportSnapshotLater && engine.flush && engine.durableAppliedIndex ? new EngineSnapshotStorage(memory) : undefined;
+    const raw = new RawNode(this.raftConfig(group, snapshot?.metadata.index ?? 0), engineSnapshots ?? memory, this.env.tracer, this.env.random.child(`raft/${group}`));
     const replica = new GroupReplica(this.env, this.config, {
       group,
       raw,
@@ -206,6 +209,7 @@ export class KvNode implements KvClientApi {
       durable,
       stateMachine,
       engine,
+      engineSnapshots,
       confState: memory.initialState().confState,
       observer: this.deps.observer,
       onFatal: (error) => this.fail(error),

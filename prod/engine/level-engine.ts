@@ -12,9 +12,9 @@
 import { ClassicLevel } from 'classic-level';
 import type { EngineMutation, FlushCallback, KeyRecordPair, KvEngine, SessionRecord, StoredRecord } from '../../core/kv/engine.ts';
 import { OrderedMap } from '../../core/kv/ordered-map.ts';
-import { corruptSnapshot, decodeSnapshot, encodeSnapshot } from '../../core/kv/snapshot-codec.ts';
+import { corruptSnapshot, decodeSnapshot, encodeSnapshot, SnapshotEncoder } from '../../core/kv/snapshot-codec.ts';
 import { assert, KvlabError } from '../../core/types.ts';
-import { dataKey, decodeRecord, encodeRecord, encodeSession, sessionKey } from './level-format.ts';
+import { dataKey, dataRange, decodeRecord, encodeRecord, encodeSession, sessionKey, userKeyOf } from './level-format.ts';
 import { loadLevelState, openLevel } from './level-load.ts';
 import { type LevelOp, LevelWriter, type WriteJob } from './level-writer.ts';
 
@@ -32,6 +32,9 @@ export interface LevelEngineOptions {
   /** A LevelDB write failed; the engine is fail-stopped (see LevelWriter). Default: no-op. */
   readonly onFailure?: (error: Error) => void;
 }
+
+/** Records read per iterator step by exportSnapshotLater: the event loop runs between steps. */
+const EXPORT_CHUNK_RECORDS = 512;
 
 interface Pending {
   readonly record: StoredRecord;
@@ -155,6 +158,41 @@ export class LevelEngine implements KvEngine {
       for (const [key] of engine.keyIndex.entries()) yield [key, engine.record(key)];
     })(this);
     return encodeSnapshot(this.applied, this.keyIndex.size, pairs, this.sessions());
+  }
+
+  /**
+   * The state as of now, read from a LevelDB iterator opened at the writer's next boundary (once every
+   * write so far is in LevelDB and none later is: the iterator's implicit snapshot is exactly this
+   * state), EXPORT_CHUNK_RECORDS at a time so writes and client requests go on in between.
+   */
+  exportSnapshotLater(done: (error: Error | null, bytes?: Uint8Array) => void): void {
+    this.assertOpen();
+    const encoder = new SnapshotEncoder(this.applied, this.keyIndex.size);
+    const sessions = this.sessions();
+    this.writer.atBoundary((error) => {
+      if (error !== null) return done(error);
+      const iterator = this.db.iterator({ ...dataRange, keyEncoding: 'buffer', valueEncoding: 'buffer' });
+      const finish = (failure: Error | null, bytes?: Uint8Array) =>
+        void iterator.close().then(() => done(failure, bytes), (closeError: unknown) => done(failure ?? (closeError as Error)));
+      const step = (): void => {
+        iterator.nextv(EXPORT_CHUNK_RECORDS).then(
+          (pairs) => {
+            try {
+              if (pairs.length === 0) return finish(null, encoder.finish(sessions));
+              for (const [stored, value] of pairs) {
+                const key = userKeyOf(stored);
+                encoder.record(key, decodeRecord(value, key));
+              }
+            } catch (failure) {
+              return finish(failure as Error);
+            }
+            step();
+          },
+          (failure: unknown) => finish(failure instanceof Error ? failure : new Error(String(failure))),
+        );
+      };
+      step();
+    });
   }
 
   /**

@@ -35,6 +35,12 @@ export interface LevelWriterOptions {
   readonly onFailure: (error: Error) => void;
 }
 
+/** Runs between batches once jobs up to `afterSeq` are in LevelDB and no later one is (see atBoundary). */
+interface Boundary {
+  readonly afterSeq: number;
+  readonly run: (error: Error | null) => void;
+}
+
 interface FlushWaiter {
   readonly seq: number;
   readonly done: FlushCallback;
@@ -43,10 +49,13 @@ interface FlushWaiter {
 export class LevelWriter {
   private readonly queue: WriteJob[] = [];
   private readonly waiters: FlushWaiter[] = [];
+  private readonly boundaries: Boundary[] = [];
   private inFlight = false;
   private failureError: Error | null = null;
   private enqueuedSeq = 0;
   private durableSeq = 0;
+  /** The seq of the last job in LevelDB (in its memtable: readable, not necessarily durable). */
+  private writtenSeq = 0;
   private durableApplied: number;
   private idleWaiters: Array<() => void> = [];
 
@@ -75,6 +84,17 @@ export class LevelWriter {
     else this.waiters.push({ seq, done });
   }
 
+  /**
+   * Calls `run` synchronously at the point where every job enqueued so far is in LevelDB and no later
+   * job is: an iterator opened inside `run` reads exactly the state those jobs describe. Later jobs wait
+   * for `run` to return (it must be quick). On the writer's failure `run` gets the error instead.
+   */
+  atBoundary(run: (error: Error | null) => void): void {
+    if (this.failureError !== null) return run(this.failureError);
+    if (!this.inFlight && this.queue.length === 0) return run(null);
+    this.boundaries.push({ afterSeq: this.enqueuedSeq, run });
+  }
+
   /** The seq of the last job known durable. */
   durableSequence(): number {
     return this.durableSeq;
@@ -100,7 +120,9 @@ export class LevelWriter {
   }
 
   private kick(): void {
-    if (this.inFlight || this.failureError !== null || this.queue.length === 0) return;
+    if (this.inFlight || this.failureError !== null) return;
+    this.runBoundaries();
+    if (this.queue.length === 0) return;
     const jobs = this.takeBatch();
     const last = jobs[jobs.length - 1];
     const ops = mergedOps(jobs);
@@ -116,7 +138,9 @@ export class LevelWriter {
   private takeBatch(): WriteJob[] {
     let ops = 0;
     let count = 0;
-    while (count < this.queue.length) {
+    // Jobs after a pending boundary wait for it: the boundary must see LevelDB without them.
+    const seqMax = this.boundaries.length > 0 ? this.boundaries[0].afterSeq : Number.POSITIVE_INFINITY;
+    while (count < this.queue.length && this.queue[count].seq <= seqMax) {
       const next = this.queue[count].ops.length;
       if (count > 0 && ops + next > this.options.batchOpsMax) break;
       ops += next;
@@ -128,6 +152,7 @@ export class LevelWriter {
   private written(jobs: readonly WriteJob[], sync: boolean): void {
     this.inFlight = false;
     const last = jobs[jobs.length - 1];
+    this.writtenSeq = last.seq;
     if (sync) {
       // LevelDB's log is sequential: a synced batch makes every earlier batch durable too.
       this.durableSeq = last.seq;
@@ -144,8 +169,15 @@ export class LevelWriter {
     this.failureError = error;
     this.queue.length = 0;
     this.releaseWaiters();
+    this.runBoundaries();
     this.notifyIdle();
     this.options.onFailure(error);
+  }
+
+  private runBoundaries(): void {
+    while (this.boundaries.length > 0 && (this.failureError !== null || this.boundaries[0].afterSeq <= this.writtenSeq)) {
+      this.boundaries.shift()!.run(this.failureError);
+    }
   }
 
   private releaseWaiters(): void {

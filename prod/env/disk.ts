@@ -33,6 +33,12 @@ interface OpenFile {
   readonly osFd: number;
   readonly path: string;
   readonly writable: boolean;
+  /**
+   * The file's size as this handle last made it, or -1 when unknown (then fstat is asked). Appends use
+   * it instead of an fstat per WAL write; it assumes what the data directory lock guarantees, that no
+   * one else writes the file meanwhile (and this process keeps one writable handle per file).
+   */
+  knownSize: number;
   /** fdatasync calls in flight: the OS descriptor is closed only after they finish. */
   syncsInFlight: number;
   closeRequested: boolean;
@@ -71,7 +77,7 @@ export class FsDisk implements Disk {
       throw new DiskError('EISDIR', path, 'is a directory');
     }
     const fd = this.fdNext++ as Fd;
-    this.files.set(fd, { osFd, path, writable: mode !== 'read', syncsInFlight: 0, closeRequested: false });
+    this.files.set(fd, { osFd, path, writable: mode !== 'read', knownSize: -1, syncsInFlight: 0, closeRequested: false });
     return fd;
   }
 
@@ -84,21 +90,25 @@ export class FsDisk implements Disk {
 
   append(fd: Fd, data: Uint8Array): number {
     const file = this.file(fd, true);
-    const offset = diskCall(file.path, () => fstatSync(file.osFd).size);
+    const offset = sizeOf(file);
     writeAll(file, offset, data);
+    file.knownSize = offset + data.length;
     return offset;
   }
 
   writeAt(fd: Fd, offset: number, data: Uint8Array): void {
     assert(Number.isSafeInteger(offset) && offset >= 0, () => `writeAt offset must be an integer >= 0, got ${offset}`);
-    writeAll(this.file(fd, true), offset, data);
+    const file = this.file(fd, true);
+    const size = sizeOf(file);
+    writeAll(file, offset, data);
+    file.knownSize = Math.max(size, offset + data.length);
   }
 
   read(fd: Fd, offset: number, length: number): Uint8Array {
     assert(Number.isSafeInteger(offset) && offset >= 0, () => `read offset must be an integer >= 0, got ${offset}`);
     assert(Number.isSafeInteger(length) && length >= 0, () => `read length must be an integer >= 0, got ${length}`);
     const file = this.file(fd);
-    const available = Math.max(0, diskCall(file.path, () => fstatSync(file.osFd).size) - offset);
+    const available = Math.max(0, sizeOf(file) - offset);
     const out = new Uint8Array(Math.min(length, available));
     let done = 0;
     while (done < out.length) {
@@ -110,14 +120,15 @@ export class FsDisk implements Disk {
   }
 
   size(fd: Fd): number {
-    const file = this.file(fd);
-    return diskCall(file.path, () => fstatSync(file.osFd).size);
+    return sizeOf(this.file(fd));
   }
 
   truncate(fd: Fd, length: number): void {
     assert(Number.isSafeInteger(length) && length >= 0, () => `truncate length must be an integer >= 0, got ${length}`);
     const file = this.file(fd, true);
+    file.knownSize = -1;
     diskCall(file.path, () => ftruncateSync(file.osFd, length));
+    file.knownSize = length;
   }
 
   fsync(fd: Fd, done: DurabilityCallback): void {
@@ -229,7 +240,17 @@ function isDirectoryAt(abs: string): boolean {
 }
 
 /** Writes every byte; a regular file never takes a partial write, but a short one must not lose data. */
+/** A writable handle's tracked size (fstat once); a read-only handle asks fstat every time. */
+function sizeOf(file: OpenFile): number {
+  if (file.writable && file.knownSize >= 0) return file.knownSize;
+  const size = diskCall(file.path, () => fstatSync(file.osFd).size);
+  if (file.writable) file.knownSize = size;
+  return size;
+}
+
+/** Writes all of `data`; on a failure the handle's size is unknown again (a part may have landed). */
 function writeAll(file: OpenFile, offset: number, data: Uint8Array): void {
+  file.knownSize = -1;
   let done = 0;
   while (done < data.length) {
     const n = diskCall(file.path, () => writeSync(file.osFd, data, done, data.length - done, offset + done));

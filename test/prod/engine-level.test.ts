@@ -142,6 +142,36 @@ describe('LevelEngine', () => {
     expect(view(back)).toEqual(view(source));
   });
 
+  it('exports in the background exactly the state as of the call, while writes go on', async () => {
+    const engine = await open(dir, { syncWrites: false, batchOpsMax: 4 });
+    for (let i = 1; i <= 1500; i++) {
+      engine.write([{ kind: 'put', key: `key${String(i).padStart(5, '0')}`, record: i % 5 === 0 ? { value: `v${i}`, expireAtMs: i } : { value: `v${i}` } }, { kind: 'putSession', session: session(`c${i % 4}`, i, i) }], i);
+    }
+    // Some of those batches are still queued behind the writer (at most 4 ops per LevelDB batch).
+    expect(engine.stats().pendingJobs).toBeGreaterThan(0);
+    const expected = engine.exportSnapshot();
+    const exported = new Promise<Uint8Array>((resolve, reject) => engine.exportSnapshotLater((error, bytes) => (error ? reject(error) : resolve(bytes!))));
+    // Later writes change, add and delete keys the export is reading.
+    engine.write([{ kind: 'put', key: 'key00001', record: { value: 'changed' } }, { kind: 'delete', key: 'key00777' }, { kind: 'put', key: 'key99999', record: { value: 'new' } }], 1501);
+    const bytes = await exported;
+    expect(Buffer.from(bytes).equals(Buffer.from(expected))).toBe(true);
+    const copy = new MemoryEngine();
+    copy.importSnapshot(bytes, 1500);
+    expect(copy.get('key00777')).toEqual({ value: 'v777' });
+    expect(copy.get('key99999')).toBeUndefined();
+    expect(engine.get('key00001')).toEqual({ value: 'changed' });
+  });
+
+  it('exports from an idle writer at once, and an empty engine as an empty state', async () => {
+    const engine = await open();
+    const empty = await new Promise<Uint8Array>((resolve, reject) => engine.exportSnapshotLater((error, bytes) => (error ? reject(error) : resolve(bytes!))));
+    expect(empty).toEqual(new MemoryEngine().exportSnapshot());
+    engine.write([{ kind: 'put', key: 'a', record: { value: '1' } }], 4);
+    await flushed(engine);
+    const one = await new Promise<Uint8Array>((resolve, reject) => engine.exportSnapshotLater((error, bytes) => (error ? reject(error) : resolve(bytes!))));
+    expect(one).toEqual(engine.exportSnapshot());
+  });
+
   it('refuses a corrupt snapshot or a wrong index and leaves the state unchanged', async () => {
     const engine = await open();
     engine.write([{ kind: 'put', key: 'keep', record: { value: 'me' } }], 2);
