@@ -4,7 +4,8 @@
 //
 // Batching: applyEntries writes a run of entries (e.g. one Ready's committedEntries) as ONE engine
 // batch carrying the run's last index, cut early at an entry boundary once batchMutationsMax mutations
-// are pending; apply/applyCommand/applyNoop write one batch per entry. Either way the applied index
+// are pending; applyCommandRun does the same for commands the host already decoded;
+// apply/applyCommand/applyNoop write one batch per entry. Either way the applied index
 // reaches the engine in the same write as the data it covers.
 import { assert, KvlabError } from '../types.ts';
 import type { EntryType } from '../raft/types.ts';
@@ -33,6 +34,8 @@ export interface CommittedEntry {
   /** An encoded KvCommand; empty for the leader's no-op entry. */
   readonly data: Uint8Array;
 }
+
+const okResult: KvResult = { kind: 'ok' };
 
 export class KvStateMachine {
   private readonly engine: KvEngine;
@@ -88,6 +91,23 @@ export class KvStateMachine {
     for (const entry of entries) {
       this.beginStep(entry.index);
       results.push(this.stepEntry(entry));
+      if (this.writes.mutationCount >= batchMutationsMax) this.commit();
+    }
+    this.commit();
+    return results;
+  }
+
+  /**
+   * Applies the commands of consecutive entries from `firstIndex` on (null = an entry without a command:
+   * the leader's no-op or a conf change) as applyEntries does, for a host that decoded them already.
+   */
+  applyCommandRun(firstIndex: number, commands: readonly (KvCommand | null)[]): KvResult[] {
+    const results: KvResult[] = new Array(commands.length);
+    for (let i = 0; i < commands.length; i++) {
+      const index = firstIndex + i;
+      this.beginStep(index);
+      const command = commands[i];
+      results[i] = command === null ? okResult : this.stepCommand(index, command);
       if (this.writes.mutationCount >= batchMutationsMax) this.commit();
     }
     this.commit();

@@ -335,29 +335,49 @@ export class GroupReplica {
     for (const message of messages) if (which(message)) this.env.network.send(message.to, encodeFrame({ kind: 'raft', message }));
   }
 
+  /**
+   * Applies committed entries in order. Runs of commands between configuration changes reach the state
+   * machine together (one engine batch each), and their clients are answered once the run is applied.
+   */
   private applyCommitted(entries: readonly Entry[]): void {
     if (entries.length === 0) return;
-    for (const entry of entries) {
-      if (entry.index <= this.sm.appliedIndex()) {
+    const applied = this.sm.appliedIndex();
+    let runFirst = 0; // position in `entries` of the run's first entry
+    let commands: (KvCommand | null)[] = [];
+    for (let at = 0; at < entries.length; at++) {
+      const entry = entries[at];
+      if (entry.index <= applied) {
         // A persistent engine already has it. A configuration change still reaches Raft, which after a
         // restart only knows the configuration of the snapshot it started from.
         if (entry.type === 'confChange') this.applyConfChange(entry);
         continue;
       }
-      if (entry.type === 'confChange') this.applyConfChange(entry);
-      else if (entry.data.length === 0) this.sm.applyNoop(entry.index);
-      else this.applyCommand(entry);
+      if (entry.type === 'confChange') {
+        this.applyCommandRun(entries, runFirst, commands);
+        commands = [];
+        this.applyConfChange(entry);
+        continue;
+      }
+      if (commands.length === 0) runFirst = at;
+      commands.push(entry.data.length === 0 ? null : decodeCommand(entry.data));
     }
+    this.applyCommandRun(entries, runFirst, commands);
     this.parts.observer?.applied(this.env.nodeId, this.group, entries, this.raw.term);
     const last = entries[entries.length - 1];
     this.env.tracer.emit('raft.apply', { group: this.group, index: last.index, count: entries.length });
   }
 
-  private applyCommand(entry: Entry): void {
-    const command = decodeCommand(entry.data);
-    const result = this.sm.applyCommand(entry.index, command);
-    const { clientId, seq } = command.session;
-    this.pending.resolve(`w/${clientId}/${seq}`, result, { group: this.group, index: entry.index, term: entry.term });
+  /** Applies `commands`, decoded from entries[first...], as one run and answers their clients. */
+  private applyCommandRun(entries: readonly Entry[], first: number, commands: readonly (KvCommand | null)[]): void {
+    if (commands.length === 0) return;
+    const results = this.sm.applyCommandRun(entries[first].index, commands);
+    for (let i = 0; i < commands.length; i++) {
+      const command = commands[i];
+      if (command === null) continue;
+      const { clientId, seq } = command.session;
+      const entry = entries[first + i];
+      this.pending.resolve(`w/${clientId}/${seq}`, results[i], { group: this.group, index: entry.index, term: entry.term });
+    }
   }
 
   private applyConfChange(entry: Entry): void {
