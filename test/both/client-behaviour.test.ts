@@ -42,6 +42,8 @@ async function realWorld(): Promise<World> {
   const cluster = await LocalCluster.create(3, 0, 4242);
   for (const i of [1, 2, 3]) cluster.spawnChild(i);
   await cluster.waitLeader([1, 2, 3]);
+  // A leader may answer before the others listen; a node's HTTP port opens after its RESP port.
+  for (const i of [1, 2, 3]) await cluster.waitUp(i);
   return {
     resp: (i) => ({ host: '127.0.0.1', port: clusterPorts(cluster.basePort, i).resp }),
     http: (i) => `http://${cluster.httpAddr(i)}`,
