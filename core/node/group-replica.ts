@@ -54,6 +54,8 @@ export interface GroupReplicaParts {
    */
   readonly engineSnapshots?: EngineSnapshotStorage;
   readonly confState: ConfState;
+  /** Defers the Ready loop after a client write to the end of the event-loop turn (KvNodeDeps.afterTurn). */
+  readonly afterTurn?: (run: () => void) => void;
   readonly observer?: NodeObserver;
   /** Called once when the group cannot go on (a disk error): the node must stop serving it. */
   readonly onFatal: (error: Error) => void;
@@ -80,6 +82,7 @@ export class GroupReplica {
   private readonly snapshotSaves: { snapshot: Snapshot; done: SyncCallback }[] = [];
   private confState: ConfState;
   private persisting = false;
+  private pumpAfterTurn = false;
   /** Term and vote of the last hard state handed to the durable log (a change must be fsynced before anything is sent). */
   private lastTerm: number;
   private lastVote: number;
@@ -142,7 +145,19 @@ export class GroupReplica {
     const error = this.raw.propose(data);
     if (error) return done(proposalFailure(error));
     this.pending.add(`w/${clientId}/${seq}`, options.timeoutMs ?? this.config.requestTimeoutMs, done);
-    this.pump();
+    this.pumpSoon();
+  }
+
+  /** Takes the Ready loop now, or once this turn of the event loop is over when the host can say so. */
+  private pumpSoon(): void {
+    const { afterTurn } = this.parts;
+    if (afterTurn === undefined) return this.pump();
+    if (this.pumpAfterTurn) return;
+    this.pumpAfterTurn = true;
+    afterTurn(() => {
+      this.pumpAfterTurn = false;
+      if (!this.failed) this.pump();
+    });
   }
 
   read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
@@ -156,7 +171,7 @@ export class GroupReplica {
     });
     this.readBatches.add(key);
     this.startReadBatch();
-    this.pump();
+    this.pumpSoon();
   }
 
   proposeConfChange(change: ConfChange, requestId: string, done: ClientCallback): void {

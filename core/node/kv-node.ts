@@ -31,6 +31,13 @@ export interface KvNodeDeps {
   readonly onFatal?: (error: Error) => void;
   /** A configuration change applied in `group` (on every node), with the proposer's context. */
   readonly onConfChange?: (group: GroupId, change: ConfChange, confState: ConfState) => void;
+  /**
+   * Runs `run` once the current turn of the host's event loop is over (production: setImmediate).
+   * When given, a client write proposes at once but takes the Ready loop only then, so every write
+   * that arrived in the same turn (from many client connections) leaves in one Ready: one WAL write,
+   * one fsync, one append per follower. Absent (the simulator), writes pump at once, as before.
+   */
+  readonly afterTurn?: (run: () => void) => void;
 }
 
 export const firstGroup = groupId(1);
@@ -210,6 +217,7 @@ export class KvNode implements KvClientApi {
       stateMachine,
       engine,
       engineSnapshots,
+      afterTurn: this.deps.afterTurn,
       confState: memory.initialState().confState,
       observer: this.deps.observer,
       onFatal: (error) => this.fail(error),
