@@ -96,6 +96,8 @@ export default {
   reporters: ['progress', 'clear-text', 'html', 'json'],
   htmlReporter: { fileName: `${reportDir}/mutation.html` },
   jsonReporter: { fileName: `${reportDir}/mutation.json` },
+  // With --incremental, a rerun retests only mutants whose code or covering tests changed (new tests included).
+  incrementalFile: `${reportDir}/stryker-incremental.json`,
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   thresholds: { high: 85, low: 70, break: null },
 };
