@@ -42,8 +42,9 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0, convergeTarget: undefined, appliedAtEnd: new Map() };
 
   const historyLines: string[] = [];
-  // The writer pairs events into operations as it goes: the linearizability check needs no parse of the text.
-  const history = new HistoryWriter((line) => historyLines.push(line), 'history.jsonl', true);
+  // The writer pairs events into operations as it goes (only when the linearizability check will want
+  // them: they stay in memory for the whole run), so the check needs no parse of the text.
+  const history = new HistoryWriter((line) => historyLines.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
   startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
   const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
