@@ -41,10 +41,10 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const random = world.random.child('run');
   const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0, convergeTarget: undefined, appliedAtEnd: new Map() };
 
-  const historyLines: string[] = [];
+  const historyText = new TextChunks();
   // The writer pairs events into operations as it goes (only when the linearizability check will want
   // them: they stay in memory for the whole run), so the check needs no parse of the text.
-  const history = new HistoryWriter((line) => historyLines.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
+  const history = new HistoryWriter((line) => historyText.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
   startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
   const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
@@ -87,8 +87,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     },
   };
   writer?.close?.();
-  const historyText = historyLines.join('');
-  return { scenario, report, historyText, traceText: writer && !options.tracePath ? writer.text() : undefined, crashPointsHit: cluster.crashPointsHit.map((h) => h.op), diskOps: cluster.diskOps };
+  return { scenario, report, historyText: historyText.text(), traceText: writer && !options.tracePath ? writer.text() : undefined, crashPointsHit: cluster.crashPointsHit.map((h) => h.op), diskOps: cluster.diskOps };
 }
 
 /** Runs the simulation; an assertion failure inside kvlab is a bug the run reports, not a crash of the tool. */
@@ -216,4 +215,30 @@ function corruptFile(cluster: SimCluster, node: NodeId, file: 'wal' | 'snapshot'
 
 function totalDropped(dropped: Record<string, number>): number {
   return Object.values(dropped).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Text built line by line over a whole run. Lines are joined into chunks of a few hundred as they
+ * come, so each short line string dies young; keeping every line to the end made the garbage
+ * collector copy hundreds of thousands of them into the old generation.
+ */
+class TextChunks {
+  private readonly chunks: string[] = [];
+  private pending: string[] = [];
+
+  push(line: string): void {
+    this.pending.push(line);
+    if (this.pending.length >= 256) this.flush();
+  }
+
+  text(): string {
+    this.flush();
+    return this.chunks.join('');
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(this.pending.join(''));
+    this.pending = [];
+  }
 }
