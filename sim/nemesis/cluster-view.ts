@@ -10,4 +10,6 @@ export interface ClusterView {
   isUp(node: NodeId): boolean;
   /** The up node that leads in the highest term, if any. */
   leader(): NodeId | undefined;
+  /** Calls `listener` each time a node takes office as leader, until the returned function is called. */
+  onLeaderElected(listener: (node: NodeId) => void): () => void;
 }

@@ -127,7 +127,37 @@ export class FaultRunner {
         const to = fault.to === undefined ? undefined : sel.one(fault.to);
         return this.hooks.transferLeader(to) ? undefined : null;
       }
+      case 'crash-new-leader':
+        return this.crashNewLeader(fault.afterMs ?? 0, fault.durationMs);
     }
+  }
+
+  /**
+   * Arms a trigger until the fault's duration ends: the next node to take office is crashed `afterMs`
+   * later (0: before its first appends arrive, so its no-op stays on its own disk) and restarted
+   * `durationMs` after the crash. Leaders that die within a round trip of their election, again and
+   * again, are what Figure 8 of the Raft paper is made of. Undo disarms a trigger that has not fired.
+   */
+  private crashNewLeader(afterMs: number, durationMs: number | undefined): Undo {
+    const { world } = this;
+    let disarmed = false;
+    const stopListening = this.view.onLeaderElected((leader) => {
+      stopListening();
+      world.sim.schedule(Math.round(afterMs * 1000), () => {
+        if (disarmed || !this.isRunning(leader)) return;
+        world.tracer.emit('fault.crashNewLeader', { node: leader, afterMs });
+        world.crash(leader);
+        this.hooks.nodeDown(leader);
+        if (durationMs === undefined) return;
+        world.sim.schedule(Math.round(durationMs * 1000), () => {
+          if (world.state(leader) === 'crashed') world.restart(leader);
+        });
+      });
+    });
+    return () => {
+      disarmed = true;
+      stopListening();
+    };
   }
 
   /** Two halves that reach each other only through one node. */

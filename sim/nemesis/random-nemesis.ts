@@ -8,6 +8,9 @@ import type { ClusterView } from './cluster-view.ts';
 
 type NemesisSpec = NonNullable<Scenario['nemesis']>;
 
+/** A new leader is crashed up to this long after taking office: within a few network round trips. */
+const newLeaderCrashAfterMsMax = 6;
+
 /** Chooses the kinds this seed uses. */
 export function enabledKinds(spec: NemesisSpec, random: Random): NemesisKindName[] {
   if (!spec.swarm) return [...spec.kinds];
@@ -58,6 +61,8 @@ export function sampleFault(kind: NemesisKindName, at: number, durationMs: numbe
       return random.chance(0.5) ? { at, fault: 'add-node', promote: true } : { at, fault: 'remove-node', node: 'random-follower' };
     case 'transfer-leader':
       return { at, fault: 'transfer-leader', to: 'random-follower' };
+    case 'crash-new-leader':
+      return { at, fault: 'crash-new-leader', afterMs: random.next() * newLeaderCrashAfterMsMax, durationMs };
   }
 }
 

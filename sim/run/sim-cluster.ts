@@ -35,6 +35,7 @@ export class SimCluster implements ClusterView {
   readonly fatal = new Map<NodeId, string>();
   private readonly memberSet = new Set<NodeId>();
   private readonly downListeners = new Map<NodeId, Set<() => void>>();
+  private readonly electedListeners = new Set<(node: NodeId) => void>();
   private readonly founders: NodeId[];
   leaderChanges = 0;
 
@@ -151,6 +152,11 @@ export class SimCluster implements ClusterView {
     return () => set.delete(listener);
   }
 
+  onLeaderElected(listener: (node: NodeId) => void): () => void {
+    this.electedListeners.add(listener);
+    return () => this.electedListeners.delete(listener);
+  }
+
   /** The node went down: every client waiting on it sees its connection drop. */
   nodeDown(id: NodeId): void {
     const set = this.downListeners.get(id);
@@ -214,6 +220,7 @@ export class SimCluster implements ClusterView {
         becameLeader: (n, g, t) => {
           this.leaderChanges++;
           this.checker.becameLeader(n, g, t);
+          for (const listener of [...this.electedListeners]) listener(n);
         },
       },
       onFatal: (error) => this.fatal.set(id, error.message),

@@ -162,6 +162,15 @@ export const FaultSpec = T.Union([
   T.Object({ at: At, fault: T.Literal('add-node'), promote: T.Optional(T.Boolean()) }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('remove-node'), node: NodeSelector }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('transfer-leader'), to: T.Optional(NodeSelector) }, { additionalProperties: false }),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('crash-new-leader'),
+      afterMs: T.Optional(T.Number({ minimum: 0, description: 'virtual ms between taking office and the crash (default 0: before its first appends arrive)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false, description: 'armed at `at`: the next node to win an election crashes `afterMs` after taking office' },
+  ),
 ]);
 
 export const NemesisKind = T.Union([
@@ -178,6 +187,7 @@ export const NemesisKind = T.Union([
   T.Literal('corrupt'),
   T.Literal('membership'),
   T.Literal('transfer-leader'),
+  T.Literal('crash-new-leader'),
 ]);
 
 export const NemesisSpec = T.Object(

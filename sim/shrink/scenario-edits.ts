@@ -67,6 +67,7 @@ function restrictFault(fault: Fault, idMax: number): Fault | undefined {
       return fault.to === undefined || fits(fault.to) ? fault : undefined;
     case 'heal':
     case 'add-node':
+    case 'crash-new-leader':
       return fault;
     default:
       return fits(fault.node) ? fault : undefined;
