@@ -24,6 +24,9 @@ export class FaultRunner {
   /** Undo actions of faults still in effect, by a runner-local number. */
   private readonly active = new Map<number, Undo>();
   private nextId = 1;
+  /** crash-new-leader triggers waiting for an election, oldest first; each takes one. */
+  private readonly armedForNewLeader: Array<(leader: NodeId) => void> = [];
+  private listeningForElections = false;
 
   constructor(
     private readonly world: SimWorld,
@@ -136,15 +139,14 @@ export class FaultRunner {
    * Arms a trigger until the fault's duration ends: the next node to take office is crashed `afterMs`
    * later (0: before its first appends arrive, so its no-op stays on its own disk) and restarted
    * `durationMs` after the crash. Leaders that die within a round trip of their election, again and
-   * again, are what Figure 8 of the Raft paper is made of. Undo disarms a trigger that has not fired.
+   * again, are what Figure 8 of the Raft paper is made of. Triggers armed together take successive
+   * elections, oldest first. Undo disarms a trigger that has not fired.
    */
   private crashNewLeader(afterMs: number, durationMs: number | undefined): Undo {
     const { world } = this;
-    let disarmed = false;
-    const stopListening = this.view.onLeaderElected((leader) => {
-      stopListening();
+    const trigger = (leader: NodeId) => {
       world.sim.schedule(Math.round(afterMs * 1000), () => {
-        if (disarmed || !this.isRunning(leader)) return;
+        if (!this.isRunning(leader)) return;
         world.tracer.emit('fault.crashNewLeader', { node: leader, afterMs });
         world.crash(leader);
         this.hooks.nodeDown(leader);
@@ -153,10 +155,15 @@ export class FaultRunner {
           if (world.state(leader) === 'crashed') world.restart(leader);
         });
       });
-    });
+    };
+    this.armedForNewLeader.push(trigger);
+    if (!this.listeningForElections) {
+      this.listeningForElections = true;
+      this.view.onLeaderElected((leader) => this.armedForNewLeader.shift()?.(leader));
+    }
     return () => {
-      disarmed = true;
-      stopListening();
+      const at = this.armedForNewLeader.indexOf(trigger);
+      if (at >= 0) this.armedForNewLeader.splice(at, 1);
     };
   }
 
