@@ -42,10 +42,15 @@ export function encodeSnapshot(
 
 /**
  * The same encoding a piece at a time, for an engine that reads its records asynchronously (in chunks
- * that let the event loop run between them): records in byte order of key, then finish().
+ * that let the event loop run between them): records in byte order of key, endPiece() after each
+ * chunk, then finish(). Each piece is checksummed when it ends, so no step touches the whole state
+ * except finish()'s one copy of the pieces into the result.
  */
 export class SnapshotEncoder {
-  private readonly w = new ByteWriter(failWith('invalidSnapshot', 'snapshot'), 1024);
+  private w = SnapshotEncoder.writer();
+  private readonly pieces: Uint8Array[] = [];
+  private piecesBytes = 0;
+  private crc = 0;
   private written = 0;
   private previousKey: string | null = null;
 
@@ -55,6 +60,10 @@ export class SnapshotEncoder {
     this.w.uint(recordCount, 'records');
   }
 
+  private static writer(): ByteWriter {
+    return new ByteWriter(failWith('invalidSnapshot', 'snapshot'), 1024);
+  }
+
   record(key: string, record: StoredRecord): void {
     assert(this.previousKey === null || this.previousKey < key, 'snapshot records must come in strictly increasing key order');
     writeRecord(this.w, key, record);
@@ -62,16 +71,39 @@ export class SnapshotEncoder {
     this.written++;
   }
 
+  /** Closes the bytes written since the last piece into a piece of their own, checksummed now. */
+  endPiece(): void {
+    const piece = this.w.finish();
+    if (piece.length === 0) return;
+    this.crc = crc32c(piece, 0, piece.length, this.crc);
+    this.pieces.push(piece);
+    this.piecesBytes += piece.length;
+    this.w = SnapshotEncoder.writer();
+  }
+
   finish(sessions: readonly SessionRecord[]): Uint8Array {
+    const { pieces, bodyBytes, checksum } = this.finishPieces(sessions);
+    const out = new Uint8Array(bodyBytes + checksumBytes);
+    let at = 0;
+    for (const piece of pieces) {
+      out.set(piece, at);
+      at += piece.length;
+    }
+    new DataView(out.buffer).setUint32(bodyBytes, checksum, true);
+    return out;
+  }
+
+  /**
+   * finish() without its copy, for a caller that assembles a large snapshot in steps: the snapshot is
+   * the pieces one after the other (bodyBytes in all), then `checksum` as a u32 little-endian.
+   */
+  finishPieces(sessions: readonly SessionRecord[]): { readonly pieces: readonly Uint8Array[]; readonly bodyBytes: number; readonly checksum: number } {
     assert(this.written === this.recordCount, () => `snapshot: ${this.written} records written, ${this.recordCount} announced`);
     const ordered = [...sessions].sort(compareSessions);
     this.w.uint(ordered.length, 'sessions');
     for (const s of ordered) writeSession(this.w, s);
-    const body = this.w.finish();
-    const out = new Uint8Array(body.length + checksumBytes);
-    out.set(body);
-    new DataView(out.buffer).setUint32(body.length, crc32c(body), true);
-    return out;
+    this.endPiece();
+    return { pieces: this.pieces, bodyBytes: this.piecesBytes, checksum: this.crc };
   }
 }
 

@@ -36,6 +36,32 @@ export interface LevelEngineOptions {
 /** Records read per iterator step by exportSnapshotLater: the event loop runs between steps. */
 const EXPORT_CHUNK_RECORDS = 512;
 
+/** Bytes copied per event-loop turn while assembling an exported snapshot. */
+const ASSEMBLE_STEP_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Copies a snapshot's pieces into one buffer a few MiB per turn: one copy of a state of tens of MiB
+ * (and a zero-filled allocation of it) would block the event loop for tens of milliseconds.
+ */
+function assembleInSteps(parts: { readonly pieces: readonly Uint8Array[]; readonly bodyBytes: number; readonly checksum: number }, done: (bytes: Uint8Array) => void): void {
+  const buffer = Buffer.allocUnsafe(parts.bodyBytes + 4);
+  const out = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  let next = 0;
+  let at = 0;
+  const step = (): void => {
+    const stepEnd = at + ASSEMBLE_STEP_BYTES;
+    while (next < parts.pieces.length && at < stepEnd) {
+      out.set(parts.pieces[next], at);
+      at += parts.pieces[next].length;
+      next++;
+    }
+    if (next < parts.pieces.length) return void setImmediate(step);
+    buffer.writeUInt32LE(parts.checksum, parts.bodyBytes);
+    done(out);
+  };
+  step();
+}
+
 interface Pending {
   readonly record: StoredRecord;
   readonly seq: number;
@@ -178,11 +204,12 @@ export class LevelEngine implements KvEngine {
         iterator.nextv(EXPORT_CHUNK_RECORDS).then(
           (pairs) => {
             try {
-              if (pairs.length === 0) return finish(null, encoder.finish(sessions));
+              if (pairs.length === 0) return void assembleInSteps(encoder.finishPieces(sessions), (bytes) => finish(null, bytes));
               for (const [stored, value] of pairs) {
                 const key = userKeyOf(stored);
                 encoder.record(key, decodeRecord(value, key));
               }
+              encoder.endPiece();
             } catch (failure) {
               return finish(failure as Error);
             }
