@@ -7,6 +7,8 @@ import { LocalCluster, sleep } from './cluster-harness.ts';
 
 const SEED = Number(process.env.KVLAB_TEST_SEED ?? 20_252);
 const all = [1, 2, 3];
+/** Generous waits: these tests run beside others on a loaded 2-core machine, where elections can take many seconds. */
+const WAIT_MS = 40_000;
 let cluster: LocalCluster;
 
 beforeAll(async () => {
@@ -19,7 +21,7 @@ afterAll(async () => {
   await cluster?.cleanup();
 });
 
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe().catch(() => null);
@@ -37,13 +39,13 @@ const kinds = (i: number) => cluster.logLines(i);
 
 describe(`engine-held snapshots on a real 3-node cluster (seed ${SEED})`, () => {
   it('a follower behind the compacted log catches up from exported state bytes', async () => {
-    const leader = await cluster.waitLeader(all);
+    const leader = await cluster.waitLeader(all, WAIT_MS);
     await putAll(leader, 0, 20);
     const follower = all.find((i) => i !== leader)!;
     cluster.children.get(follower)!.process.kill('SIGKILL');
     await cluster.children.get(follower)!.exited;
     const live = all.filter((i) => i !== follower);
-    const liveLeader = await cluster.waitLeader(live);
+    const liveLeader = await cluster.waitLeader(live, WAIT_MS);
     await putAll(liveLeader, 20, 200);
     // The live nodes took marker snapshots (a few bytes each) and compacted behind them.
     const taken = kinds(liveLeader).filter((l) => l.kind === 'raft.snapshot' && l.installed === false);
@@ -58,17 +60,17 @@ describe(`engine-held snapshots on a real 3-node cluster (seed ${SEED})`, () => 
     expect(exported[0].bytes as number).toBeGreaterThan(20 * 8);
     const installed = kinds(follower).filter((l) => l.kind === 'raft.snapshot' && l.installed === true);
     expect(installed.length).toBeGreaterThan(0);
-  });
+  }, 150_000);
 
   it('every node killed and restarted recovers from its marker snapshot and engine', async () => {
-    await cluster.put(await cluster.waitLeader(all), 'k200', 'v200');
+    await cluster.put(await cluster.waitLeader(all, WAIT_MS), 'k200', 'v200');
     for (const i of all) cluster.children.get(i)!.process.kill('SIGKILL');
     for (const i of all) await cluster.children.get(i)!.exited;
     for (const i of all) cluster.spawnChild(i);
-    const leader = await cluster.waitLeader(all);
+    const leader = await cluster.waitLeader(all, WAIT_MS);
     for (let k = 0; k <= 200; k += 7) expect(await cluster.get(leader, `k${k}`)).toBe(`v${k}`);
     expect(await cluster.get(leader, 'k200')).toBe('v200');
     await putAll(leader, 201, 260);
     for (const i of all) expect(await eventually(`node ${i} has the newest write`, () => cluster.get(i, 'k259', 'stale'))).toBe('v259');
-  });
+  }, 150_000);
 });
