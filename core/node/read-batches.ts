@@ -4,6 +4,11 @@
 // was made, so the read index Raft returns is at least the commit index at each read's arrival.
 // A request can vanish (the leader changed, the message was dropped): after `retryTicks` without its
 // ReadState the batch's reads go again in a new request.
+// Contexts must be unique across nodes and across restarts of one node: the leader answers a request
+// whose context is already pending with that pending request's read index, and a node that restarted
+// may still get answers (pending on the leader, or delayed in the network) to its previous life's
+// requests. A context that repeated would match such an answer and serve a read index taken before the
+// read arrived: a stale read. So every context starts with the replica's per-incarnation session id.
 import { assert } from '../types.ts';
 
 interface Batch {
@@ -17,7 +22,11 @@ export class ReadBatches {
   private inFlight: Batch | undefined = undefined;
   private batchSeq = 0;
 
-  constructor(private readonly retryTicks: number) {
+  /** `contextPrefix` must differ between nodes and between incarnations of one node (see above). */
+  constructor(
+    private readonly retryTicks: number,
+    private readonly contextPrefix: string,
+  ) {
     assert(retryTicks >= 1, 'read batch retry ticks must be >= 1');
   }
 
@@ -35,7 +44,7 @@ export class ReadBatches {
     const keys = this.unsent.filter(live);
     this.unsent = [];
     if (keys.length === 0) return undefined;
-    const context = `b/${++this.batchSeq}`;
+    const context = `${this.contextPrefix}/b/${++this.batchSeq}`;
     this.inFlight = { context, keys, ticks: 0 };
     return context;
   }
