@@ -4,16 +4,21 @@
 //   from C++ and is not seen), timed from the call to its callback: time spent waiting for the disk;
 // - the event loop's utilisation, sampled every eluSampleMs: how close the main thread is to saturation;
 // - socket.write calls and bytes, split into peer traffic (a socket whose remote or local port is one of
-//   $KVLAB_BENCH_RAFT_PORTS) and client traffic (everything else), sampled with the utilisation.
+//   $KVLAB_BENCH_RAFT_PORTS) and client traffic (everything else), sampled with the utilisation;
+// - event-loop gaps: a 1 ms timer that notes every turn it fires later than gapMinMs (the time the loop
+//   was blocked by one synchronous step or the process was descheduled), so a latency tail can be matched
+//   with what held the loop;
+// - garbage-collection pauses (perf_hooks 'gc' entries), with their kind.
 // On exit it writes {pid, dropped, calls: [[startUs, durationUs, kind]],
-//   elu: [[atUs, idleMs, activeMs, peerWrites, peerBytes, clientWrites, clientBytes]]}
+//   elu: [[atUs, idleMs, activeMs, peerWrites, peerBytes, clientWrites, clientBytes]],
+//   gaps: [[atUs, lateUs]], gcs: [[startUs, durationUs, kind]]}
 // to $KVLAB_BENCH_METER_DIR/meter-<pid>.json. Times are CLOCK_MONOTONIC microseconds, like a
 // .cpuprofile's. Plain JavaScript: it runs before the node registers tsx.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 const outDir = process.env.KVLAB_BENCH_METER_DIR;
 /** fsync calls kept; later ones are only counted. */
@@ -21,6 +26,11 @@ const callsMax = 1_000_000;
 const eluSampleMs = 250;
 /** About 8 hours of ELU samples. */
 const eluSamplesMax = 120_000;
+/** Period of the gap probe; a turn that fires more than gapMinMs late is recorded. */
+const gapProbeMs = 1;
+const gapMinMs = 5;
+const gapsMax = 200_000;
+const gcsMax = 200_000;
 
 if (outDir) {
   const calls = [];
@@ -60,10 +70,26 @@ if (outDir) {
     if (elu.length < eluSamplesMax) elu.push([nowUs(), idle, active, writes.peerWrites, writes.peerBytes, writes.clientWrites, writes.clientBytes]);
   };
   setInterval(sampleElu, eluSampleMs).unref();
+  const gaps = [];
+  let lastProbeUs = nowUs();
+  setInterval(() => {
+    const atUs = nowUs();
+    const lateUs = atUs - lastProbeUs - gapProbeMs * 1000;
+    lastProbeUs = atUs;
+    if (lateUs >= gapMinMs * 1000 && gaps.length < gapsMax) gaps.push([atUs, lateUs]);
+  }, gapProbeMs).unref();
+  const gcs = [];
+  // performance.now() counts from timeOrigin; convert to the same monotonic microseconds as nowUs().
+  const originUs = nowUs() - performance.now() * 1000;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (gcs.length < gcsMax) gcs.push([Math.round(originUs + entry.startTime * 1000), Math.round(entry.duration * 1000), entry.detail?.kind ?? 0]);
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.on('exit', () => {
     sampleElu();
     try {
-      fs.writeFileSync(join(outDir, `meter-${process.pid}.json`), JSON.stringify({ pid: process.pid, dropped, calls, elu }));
+      fs.writeFileSync(join(outDir, `meter-${process.pid}.json`), JSON.stringify({ pid: process.pid, dropped, calls, elu, gaps, gcs }));
     } catch (error) {
       process.stderr.write(`node-meter: could not write its figures: ${error.message}\n`);
     }

@@ -18,6 +18,19 @@ type MeterSample = readonly [number, number, number, number, number, number, num
 interface MeterFile {
   readonly calls: ReadonlyArray<readonly [number, number, string]>;
   readonly elu: readonly MeterSample[];
+  /** [atUs, lateUs]: event-loop turns the 1 ms probe saw start 5+ ms late (older meter files lack it). */
+  readonly gaps?: ReadonlyArray<readonly [number, number]>;
+  /** [startUs, durationUs, kind]: garbage-collection pauses. */
+  readonly gcs?: ReadonlyArray<readonly [number, number, number]>;
+}
+
+/** Pauses of one kind (event-loop gaps or GC) in a window. */
+export interface Pauses {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
+  /** Pauses of 20 ms or more. */
+  readonly over20Ms: number;
 }
 
 export interface SocketWrites {
@@ -36,7 +49,25 @@ export interface MeterWindow {
   readonly eventLoopUtilisation: number | null;
   /** socket.write calls and bytes in the window, or null without samples around it. */
   readonly socketWrites: SocketWrites | null;
+  /** Event-loop turns that started 5+ ms late, or null for a meter file without them. */
+  readonly gaps: Pauses | null;
+  /** GC pauses, or null for a meter file without them. */
+  readonly gcs: Pauses | null;
 }
+
+function pauses(durationsUs: readonly number[]): Pauses {
+  let totalUs = 0;
+  let maxUs = 0;
+  let over20Ms = 0;
+  for (const us of durationsUs) {
+    totalUs += us;
+    maxUs = Math.max(maxUs, us);
+    if (us >= 20_000) over20Ms++;
+  }
+  return { count: durationsUs.length, totalMs: totalUs / 1000, maxMs: maxUs / 1000, over20Ms };
+}
+
+const inWindow = (atUs: number, window: WindowUs) => atUs >= window.fromUs && atUs < window.toUs;
 
 export function readMeter(dir: string, pid: number): MeterFile | null {
   const path = join(dir, `meter-${pid}.json`);
@@ -85,5 +116,7 @@ export function meterWindow(meter: MeterFile, window: WindowUs): MeterWindow {
     fdatasyncBusy: busyUs(syncs.map(([start, duration]) => [start, duration] as const), window) / (window.toUs - window.fromUs),
     eventLoopUtilisation: samples === null ? null : utilisation(samples),
     socketWrites: samples === null ? null : socketWrites(samples),
+    gaps: meter.gaps ? pauses(meter.gaps.filter(([atUs]) => inWindow(atUs, window)).map(([, lateUs]) => lateUs)) : null,
+    gcs: meter.gcs ? pauses(meter.gcs.filter(([startUs]) => inWindow(startUs, window)).map(([, us]) => us)) : null,
   };
 }

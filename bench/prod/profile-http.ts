@@ -7,6 +7,7 @@
 //
 // Run: npx tsx bench/prod/profile-http.ts [--clients 64] [--seconds 10] [--warmup-seconds 2]
 //        [--interval-us 1000] [--top 20] [--out DIR]   (--out keeps the .cpuprofile files for DevTools)
+//        [--meter-only]   (no profiler: fsyncs, utilisation, event-loop gaps and GC pauses only)
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import { type CpuProfile, type ProfileSummary, rankedTable, summariseProfile, ty
 import { type LoadResult, runHttpLoad } from './http-load.ts';
 import { type KvlabCluster, type KvlabNode, kvlabPortOffsets, kvlabPutTarget, startKvlabCluster, stopKvlabCluster } from './kvlab-cluster.ts';
 import { machineLines, uptimeLine } from './machine.ts';
-import { meterWindow, NODE_METER_DIR_ENV, NODE_METER_PRELOAD, NODE_METER_RAFT_PORTS_ENV, readMeter } from './node-meter.ts';
+import { meterWindow, type Pauses, NODE_METER_DIR_ENV, NODE_METER_PRELOAD, NODE_METER_RAFT_PORTS_ENV, readMeter } from './node-meter.ts';
 import { Flags } from './options.ts';
 import { freeBasePort } from './ports.ts';
 import { processCpuMs, processIo, type ProcessIo } from './proc-stats.ts';
@@ -130,7 +131,7 @@ async function measure(cluster: KvlabCluster, clients: number, seconds: number, 
   return { load, generatorCpu, window, before, after, uptime: uptimeLine() };
 }
 
-function report(cluster: KvlabCluster, measured: Measured, profileDir: string, top: number): void {
+function report(cluster: KvlabCluster, measured: Measured, profileDir: string, top: number, profiled: boolean): void {
   const { load, window, before, after } = measured;
   console.log(`\nload: ${formatRate(load.opsPerSec)} writes/s, p50 ${formatMs(load.latency.p50Ms)} ms, p99 ${formatMs(load.latency.p99Ms)} ms, errors ${[...load.errors.values()].reduce((a, b) => a + b, 0)}`);
   console.log(`load generator (this process) CPU: ${perCent(measured.generatorCpu)} of one core`);
@@ -142,6 +143,19 @@ function report(cluster: KvlabCluster, measured: Measured, profileDir: string, t
     const role = node === cluster.leader ? 'leader' : 'follower';
     console.log(nodeRow(node, role, before.get(node.id)!, after.get(node.id)!, profileDir, window, load.ops));
   }
+  console.log('\nWhat held the event loop (in the window): turns a 1 ms probe saw start 5+ ms late, and GC pauses');
+  console.log('');
+  console.log('| node | role | late turns | late total ms | longest ms | late >= 20 ms | GC pauses | GC total ms | longest GC ms | GC >= 20 ms |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const node of ordered) {
+    const role = node === cluster.leader ? 'leader' : 'follower';
+    const meter = node.pid === null ? null : readMeter(profileDir, node.pid);
+    const m = meter === null ? null : meterWindow(meter, window);
+    const cells = (p: Pauses | null | undefined) =>
+      p ? [String(p.count), p.totalMs.toFixed(0), formatMs(p.maxMs), String(p.over20Ms)] : ['-', '-', '-', '-'];
+    console.log(`| ${[`node${node.id}`, role, ...cells(m?.gaps), ...cells(m?.gcs)].join(' | ')} |`);
+  }
+  if (!profiled) return;
   for (const node of ordered) {
     const path = node.pid === null ? undefined : findProfile(profileDir, node.pid);
     const role = node === cluster.leader ? 'leader' : 'follower';
@@ -155,7 +169,9 @@ function report(cluster: KvlabCluster, measured: Measured, profileDir: string, t
 }
 
 async function main(): Promise<void> {
-  const flags = new Flags(process.argv.slice(2), ['--clients', '--seconds', '--warmup-seconds', '--interval-us', '--top', '--out'], []);
+  const flags = new Flags(process.argv.slice(2), ['--clients', '--seconds', '--warmup-seconds', '--interval-us', '--top', '--out'], ['--meter-only']);
+  // --meter-only: no CPU profiler (it costs CPU and stretches the tail), only the meter's figures.
+  const profiled = !flags.has('--meter-only');
   const clients = flags.int('--clients', 64, 1, 1024);
   const seconds = flags.number('--seconds', 10, 1, 120);
   const warmupSeconds = flags.number('--warmup-seconds', 2, 0, 30);
@@ -166,17 +182,20 @@ async function main(): Promise<void> {
   onCleanup(`remove ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
   const profileDir = join(dir, 'profiles');
   mkdirSync(profileDir);
-  const nodeFlags = ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', String(intervalUs), '--import', NODE_METER_PRELOAD];
+  const profileFlags = ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', String(intervalUs)];
+  // KVLAB_BENCH_NODE_FLAGS: extra Node.js/V8 flags for the nodes, space-separated (for A/B runs of flags).
+  const extraFlags = (process.env.KVLAB_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const nodeFlags = [...extraFlags, ...(profiled ? profileFlags : []), '--import', NODE_METER_PRELOAD];
   const basePort = await freeBasePort(kvlabPortOffsets(3));
   const raftPorts = [1, 2, 3].map((i) => basePort + 200 + i).join(',');
   const cluster = await startKvlabCluster(join(dir, 'kvlab'), basePort, 3, {
     nodeFlags,
     env: { ...process.env, [NODE_METER_DIR_ENV]: profileDir, [NODE_METER_RAFT_PORTS_ENV]: raftPorts },
   });
-  console.log(`kvlab: 3 nodes up with --cpu-prof, leader node${cluster.leader.id}; ${clients} clients write to it for ${seconds} s after ${warmupSeconds} s warm-up`);
+  console.log(`kvlab: 3 nodes up${profiled ? ' with --cpu-prof' : ' (meter only)'}, leader node${cluster.leader.id}; ${clients} clients write to it for ${seconds} s after ${warmupSeconds} s warm-up`);
   const measured = await measure(cluster, clients, seconds, warmupSeconds);
   await stopKvlabCluster(cluster); // the profiles are written as the nodes exit
-  report(cluster, measured, profileDir, top);
+  report(cluster, measured, profileDir, top, profiled);
   const out = flags.string('--out', '');
   if (out !== '') {
     cpSync(profileDir, resolve(out), { recursive: true });
