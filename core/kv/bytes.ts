@@ -147,6 +147,11 @@ export class ByteWriter {
     return this.length;
   }
 
+  /** Empties the writer, keeping its buffer, so a hot encoder can reuse one writer. */
+  reset(): void {
+    this.length = 0;
+  }
+
   /** The bytes written so far (a copy, so the writer may be reused). */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);

@@ -38,10 +38,14 @@ const setFlagsAll = 31;
 
 const malformed: FailFn = failWith('malformedCommand', 'command');
 
+/** One writer for every encode (finish copies, and encodes never nest): no buffer made per command. */
+const commandWriter = new ByteWriter(invalidCommand, 256);
+
 /** Validates (throwing KvlabError 'invalidCommand' naming the field) and encodes. */
 export function encodeCommand(command: KvCommand): Uint8Array {
   validateCommand(command);
-  const w = new ByteWriter(invalidCommand);
+  const w = commandWriter;
+  w.reset();
   w.byte(commandCodecVersion);
   w.byteString(command.session.clientId, 'session.clientId');
   w.uint(command.session.seq, 'session.seq');
@@ -116,10 +120,10 @@ export function decodeCommand(data: Uint8Array): KvCommand {
   return { session: { clientId, seq }, atMs, write };
 }
 
+// No helper closures here: this runs for every command on every replica, and under tsx each named
+// closure made per call also costs a __name call.
 function decodeWrite(r: ByteReader): KvWrite {
   const tag = r.byte('write.op');
-  const key = (): string => r.byteString('write.key', keyBytesMax);
-  const value = (field = 'write.value'): string => r.byteString(field, valueBytesMax);
   switch (tag) {
     case opTags.set:
       return decodeSet(r);
@@ -128,27 +132,41 @@ function decodeWrite(r: ByteReader): KvWrite {
     case opTags.purgeExpired:
       return { op: 'purgeExpired', keys: decodeKeys(r) };
     case opTags.cas: {
-      const k = key();
+      const key = decodeKey(r);
       const hasExpected = r.byte('write.expected');
       if (hasExpected > 1) r.fail('write.expected', `presence byte ${hasExpected} is not 0 or 1`);
-      const expected = hasExpected === 1 ? value('write.expected') : null;
-      return { op: 'cas', key: k, expected, value: value() };
+      const expected = hasExpected === 1 ? r.byteString('write.expected', valueBytesMax) : null;
+      return { op: 'cas', key, expected, value: decodeValue(r) };
     }
-    case opTags.incrBy:
-      return { op: 'incrBy', key: key(), delta: r.int64('write.delta') };
-    case opTags.append:
-      return { op: 'append', key: key(), value: value() };
-    case opTags.expireAt:
-      return { op: 'expireAt', key: key(), atMs: r.uint('write.atMs') };
+    case opTags.incrBy: {
+      const key = decodeKey(r);
+      return { op: 'incrBy', key, delta: r.int64('write.delta') };
+    }
+    case opTags.append: {
+      const key = decodeKey(r);
+      return { op: 'append', key, value: decodeValue(r) };
+    }
+    case opTags.expireAt: {
+      const key = decodeKey(r);
+      return { op: 'expireAt', key, atMs: r.uint('write.atMs') };
+    }
     case opTags.persist:
-      return { op: 'persist', key: key() };
+      return { op: 'persist', key: decodeKey(r) };
     case opTags.getdel:
-      return { op: 'getdel', key: key() };
+      return { op: 'getdel', key: decodeKey(r) };
     case opTags.mset:
       return decodeMset(r);
     default:
       return r.fail('write.op', `unknown op tag ${tag}`);
   }
+}
+
+function decodeKey(r: ByteReader): string {
+  return r.byteString('write.key', keyBytesMax);
+}
+
+function decodeValue(r: ByteReader): string {
+  return r.byteString('write.value', valueBytesMax);
 }
 
 function decodeSet(r: ByteReader): KvWrite {
@@ -158,6 +176,7 @@ function decodeSet(r: ByteReader): KvWrite {
   if (flags & setFlag.expireAt && flags & setFlag.keepTtl) r.fail('write.flags', 'keepTtl cannot be combined with an expiry');
   const key = r.byteString('write.key', keyBytesMax);
   const value = r.byteString('write.value', valueBytesMax);
+  if (flags === 0) return { op: 'set', key, value }; // the common case, without the spreads below
   const expireAtMs = flags & setFlag.expireAt ? r.uint('write.expireAtMs') : undefined;
   return {
     op: 'set',

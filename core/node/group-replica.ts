@@ -78,6 +78,8 @@ export class GroupReplica {
   private readonly pending: PendingRequests;
   private readonly reads = new Map<string, KvRead>();
   private waitingReads: WaitingRead[] = [];
+  /** Made once rather than per read batch started. */
+  private readonly readIsLive = (key: string): boolean => this.reads.has(key);
   private readonly readBatches: ReadBatches;
   private readonly snapshotSaves: { snapshot: Snapshot; done: SyncCallback }[] = [];
   private confState: ConfState;
@@ -420,7 +422,7 @@ export class GroupReplica {
 
   /** Asks Raft for one read index for all reads waiting, unless a request is already in flight. */
   private startReadBatch(): void {
-    const context = this.readBatches.start((key) => this.reads.has(key));
+    const context = this.readBatches.start(this.readIsLive);
     if (context !== undefined) this.raw.readIndex(textEncoder.encode(context));
   }
 
@@ -430,22 +432,32 @@ export class GroupReplica {
     const later: WaitingRead[] = [];
     for (const waiting of this.waitingReads) {
       if (waiting.index > applied) later.push(waiting);
-      else if (this.reads.has(waiting.key)) this.answerRead(waiting.read, (error, result) => (error ? this.pending.fail(waiting.key, error) : this.pending.resolve(waiting.key, result!)));
+      else if (this.reads.has(waiting.key)) {
+        // Straight to the pending request: no callback closure made per read served.
+        const outcome = this.queryRead(waiting.read);
+        if ('kind' in outcome) this.pending.resolve(waiting.key, outcome);
+        else this.pending.fail(waiting.key, outcome);
+      }
     }
     this.waitingReads = later;
   }
 
   private answerRead(read: KvRead, done: ClientCallback): void {
-    let result: KvResult;
+    const outcome = this.queryRead(read);
+    if ('kind' in outcome) done(null, outcome);
+    else done(outcome);
+  }
+
+  /** The read's result, or the error that fails it (a KvResult always has `kind`, a ClientError never). */
+  private queryRead(read: KvRead): KvResult | ClientError {
     try {
       // Whole milliseconds: expiry arithmetic is on integers (the simulator's clock has fractions).
-      result = this.sm.query(read, Math.floor(this.env.clock.wallMs()));
+      return this.sm.query(read, Math.floor(this.env.clock.wallMs()));
     } catch (error) {
       // A bad read fails that request only; anything but a KvlabError is a bug worth a trace line.
       if (!(error instanceof KvlabError)) this.env.tracer.emit('node.readError', { group: this.group, op: read.op, error: String(error) });
-      return done({ code: 'invalid', message: (error as Error).message });
+      return { code: 'invalid', message: (error as Error).message };
     }
-    done(null, result);
   }
 
   /**
