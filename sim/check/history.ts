@@ -95,7 +95,8 @@ export class HistoryWriter {
   /** The operation took effect. A get passes the value it read (null: absent). */
   ok(process: number, time: number, read?: string | null): number {
     const call = this.callOf(process);
-    assert(call.f !== 'get' || read !== undefined, `ok of a get by process ${process} needs the value read (null when absent)`);
+    // The message is built only on failure (a template argument would be formatted on every ok).
+    if (call.f === 'get' && read === undefined) assert(false, `ok of a get by process ${process} needs the value read (null when absent)`);
     return this.complete(process, 'ok', call.f === 'get' ? (read as string | null) : callValue(call), time);
   }
 
@@ -114,7 +115,7 @@ export class HistoryWriter {
   private callOf(process: number): OperationCall {
     const call = this.calls.get(process);
     // The validator reports this too, but it needs the call's f and key to build the event.
-    assert(call !== undefined, `process ${process} completes an operation it never invoked`);
+    if (call === undefined) assert(false, `process ${process} completes an operation it never invoked`);
     return call;
   }
 

@@ -115,6 +115,7 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
     timeoutUs,
     stopUs: endMs * 1000 - timeoutUs - 1000,
     budget: { remaining: w.opsMax ?? Number.MAX_SAFE_INTEGER },
+    keepsSeenValues: w.mix.cas > 0,
   };
   const { world } = cluster;
   const linkRandom = random.child('client-link');

@@ -49,6 +49,8 @@ export interface ClientPlan {
   readonly stopUs: number;
   /** Shared budget of operations; the client stops when it reaches 0. */
   readonly budget: { remaining: number };
+  /** False when the mix has no cas: then no expectation is ever built, so values seen are not kept. */
+  readonly keepsSeenValues?: boolean;
 }
 
 export class SimClient {
@@ -130,7 +132,7 @@ export class SimClient {
     else history.info(this.process, nowUs);
     this.trace(`client.${outcome}`, op, call, outcome === 'ok' && call.f === 'get' ? (read ?? null) : callValue(call));
     this.world.onOutcome?.(outcome, call.f, nowUs - startUs);
-    if (outcome === 'ok') this.learn(call, read);
+    if (outcome === 'ok' && this.plan.keepsSeenValues !== false) this.learn(call, read);
     if (outcome === 'ok' && receipt && call.f !== 'get') this.world.onWriteAcknowledged?.(receipt, call);
     if (outcome === 'info') this.process = this.world.newProcess();
     // After trouble, try another node next time (the one we used may be partitioned or down).
