@@ -50,3 +50,17 @@ export function processIo(pid: number): ProcessIo | null {
     return null;
   }
 }
+
+/**
+ * Milliseconds the process's main thread (the event loop) has spent runnable but waiting for a CPU, from
+ * /proc/<pid>/schedstat (field 2, nanoseconds on the run queue), or null if unavailable: on a shared
+ * machine, the part of a latency tail that is the scheduler's, not the node's.
+ */
+export function mainThreadRunQueueMs(pid: number): number | null {
+  try {
+    const waitNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waitNs) ? waitNs / 1e6 : null;
+  } catch {
+    return null;
+  }
+}

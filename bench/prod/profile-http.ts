@@ -19,7 +19,7 @@ import { machineLines, uptimeLine } from './machine.ts';
 import { meterWindow, type Pauses, NODE_METER_DIR_ENV, NODE_METER_PRELOAD, NODE_METER_RAFT_PORTS_ENV, readMeter } from './node-meter.ts';
 import { Flags } from './options.ts';
 import { freeBasePort } from './ports.ts';
-import { processCpuMs, processIo, type ProcessIo } from './proc-stats.ts';
+import { mainThreadRunQueueMs, processCpuMs, processIo, type ProcessIo } from './proc-stats.ts';
 import { benchValue, formatMs, formatRate } from './report.ts';
 
 const VALUE_BYTES = 256;
@@ -28,10 +28,13 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 interface ProcSnapshot {
   readonly cpuMs: number | null;
   readonly io: ProcessIo | null;
+  readonly runQueueMs: number | null;
 }
 
 function procSnapshot(node: KvlabNode): ProcSnapshot {
-  return node.pid === null ? { cpuMs: null, io: null } : { cpuMs: processCpuMs(node.pid), io: processIo(node.pid) };
+  return node.pid === null
+    ? { cpuMs: null, io: null, runQueueMs: null }
+    : { cpuMs: processCpuMs(node.pid), io: processIo(node.pid), runQueueMs: mainThreadRunQueueMs(node.pid) };
 }
 
 /** The main thread's profile of `pid` (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0). */
@@ -145,15 +148,20 @@ function report(cluster: KvlabCluster, measured: Measured, profileDir: string, t
   }
   console.log('\nWhat held the event loop (in the window): turns a 1 ms probe saw start 5+ ms late, and GC pauses');
   console.log('');
-  console.log('| node | role | late turns | late total ms | longest ms | late >= 20 ms | GC pauses | GC total ms | longest GC ms | GC >= 20 ms |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('(main thread runnable, waiting for a CPU: /proc/<pid>/schedstat run-queue time, share of the window)');
+  console.log('');
+  console.log('| node | role | late turns | late total ms | longest ms | late >= 20 ms | GC pauses | GC total ms | longest GC ms | GC >= 20 ms | waiting for a CPU |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const node of ordered) {
     const role = node === cluster.leader ? 'leader' : 'follower';
     const meter = node.pid === null ? null : readMeter(profileDir, node.pid);
     const m = meter === null ? null : meterWindow(meter, window);
     const cells = (p: Pauses | null | undefined) =>
       p ? [String(p.count), p.totalMs.toFixed(0), formatMs(p.maxMs), String(p.over20Ms)] : ['-', '-', '-', '-'];
-    console.log(`| ${[`node${node.id}`, role, ...cells(m?.gaps), ...cells(m?.gcs)].join(' | ')} |`);
+    const waitBefore = before.get(node.id)?.runQueueMs;
+    const waitAfter = after.get(node.id)?.runQueueMs;
+    const waiting = waitBefore == null || waitAfter == null ? null : (waitAfter - waitBefore) / ((window.toUs - window.fromUs) / 1000);
+    console.log(`| ${[`node${node.id}`, role, ...cells(m?.gaps), ...cells(m?.gcs), perCent(waiting)].join(' | ')} |`);
   }
   if (!profiled) return;
   for (const node of ordered) {
