@@ -278,3 +278,33 @@ describe('unstable log, beyond the tables', () => {
     expect(() => u.slice(7, 6)).toThrow(AssertionFailure);
   });
 });
+
+describe('unstable tail after a partial persist, and appends that conflict', () => {
+  it('does not hand out again entries that were handed out and only partly persisted', () => {
+    const u = new UnstableLog(1);
+    u.truncateAndAppend([e(1, 1), e(2, 1), e(3, 1), e(4, 1), e(5, 1)]);
+    u.acceptInProgress();
+    u.stableTo(logIndex(3), term(1));
+    expect(u.offset).toBe(4);
+    expect(u.hasNextEntries()).toBe(false);
+    expect(u.nextEntries()).toEqual([]);
+  });
+
+  it("keeps its own copy of a replacing run, whatever the caller does with its array", () => {
+    const u = new UnstableLog(3);
+    u.truncateAndAppend([e(3, 1), e(4, 1)]);
+    const replacing = [e(2, 2), e(3, 2)];
+    u.truncateAndAppend(replacing);
+    replacing.push(e(4, 2));
+    expect(terms(u.entries)).toEqual(['2@2', '3@2']);
+  });
+
+  it('an append whose first conflict lies in the committed prefix is a bug, caught before it truncates', () => {
+    const log = new RaftLog(storageWith(e(1, 1), e(2, 1), e(3, 1)), Infinity);
+    log.commitTo(2);
+    expect(() => log.maybeAppend(1, 1, 3, [e(2, 2), e(3, 2)], false)).toThrow(AssertionFailure);
+    expect(log.term(2)).toBe(1);
+    expect(log.maybeAppend(2, 1, 3, [e(3, 2)], false)).toBe(3);
+    expect(log.term(3)).toBe(2);
+  });
+});
