@@ -175,3 +175,52 @@ describe('write semantics at their edges', () => {
     expect(engine.writes.flatMap((w) => w.batch).filter((m) => m.kind === 'delete')).toEqual([]);
   });
 });
+
+describe('applying a run of already-decoded commands', () => {
+  const command = (write: KvWrite, clientId = 'c', seq = 1): KvCommand => ({ session: { clientId, seq }, atMs: 1_000, write });
+
+  it('answers and writes what applyEntries does for the same entries, no-ops included', () => {
+    const run: (KvCommand | null)[] = [
+      command({ op: 'set', key: 'a', value: '1' }, 'c', 1),
+      null,
+      command({ op: 'incrBy', key: 'a', delta: 4n }, 'c', 2),
+      command({ op: 'incrBy', key: 'a', delta: 4n }, 'c', 2),
+      null,
+      command({ op: 'getdel', key: 'a' }, 'd', 1),
+    ];
+    const decoded = new RecordingEngine();
+    const fromCommands = new KvStateMachine({ engine: decoded });
+    const encoded = new RecordingEngine();
+    const fromEntries = new KvStateMachine({ engine: encoded });
+    const entries: CommittedEntry[] = run.map((c, i) => (c === null ? { index: 3 + i, type: 'confChange', data: new Uint8Array(0) } : { index: 3 + i, data: encodeCommand(c) }));
+    fromCommands.applyNoop(1);
+    fromCommands.applyNoop(2);
+    fromEntries.applyNoop(1);
+    fromEntries.applyNoop(2);
+
+    const results = fromCommands.applyCommandRun(3, run);
+    expect(results).toEqual(fromEntries.applyEntries(entries));
+    expect(results).toEqual([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'int', value: 5n }, { kind: 'int', value: 5n }, { kind: 'ok' }, { kind: 'value', value: '5' }]);
+    expect(fromCommands.appliedIndex()).toBe(8);
+    expect(decoded.writes).toEqual(encoded.writes);
+    expect(decoded.writes.at(-1)?.appliedIndex).toBe(8);
+  });
+
+  it(`cuts the run into engine batches once ${batchMutationsMax} mutations are pending`, () => {
+    const engine = new RecordingEngine();
+    const sm = new KvStateMachine({ engine });
+    const run = Array.from({ length: batchMutationsMax + 1 }, (_, i) => command({ op: 'set', key: `k${i}`, value: 'v' }, '', 0));
+    sm.applyCommandRun(1, run);
+    expect(engine.writes.map((w) => [w.appliedIndex, w.batch.length])).toEqual([
+      [batchMutationsMax, batchMutationsMax],
+      [batchMutationsMax + 1, 1],
+    ]);
+  });
+
+  it('writes nothing for an empty run and answers nothing', () => {
+    const engine = new RecordingEngine();
+    const sm = new KvStateMachine({ engine });
+    expect(sm.applyCommandRun(1, [])).toEqual([]);
+    expect(engine.writes).toEqual([]);
+  });
+});
