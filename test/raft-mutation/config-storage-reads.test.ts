@@ -7,8 +7,7 @@ import { countWithinBytes, entriesBytes, entryBytes, ENTRY_OVERHEAD_BYTES } from
 import { MemoryStorage, bootstrapSnapshot } from '../../core/raft/memory-storage.ts';
 import { isTransferContext, TRANSFER_CONTEXT } from '../../core/raft/messages.ts';
 import { ReadOnlyQueue } from '../../core/raft/read-only.ts';
-import type { RaftConfig } from '../../core/raft/config.ts';
-import type { ConfState, Entry } from '../../core/raft/types.ts';
+import type { ConfState, Entry, RaftConfig } from '../../core/raft/types.ts';
 import { AssertionFailure, KvlabError, logIndex, NONE, nodeId, term } from '../../core/types.ts';
 import type { GroupId, NodeId } from '../../core/types.ts';
 import { testConfig } from '../raft/network.ts';
