@@ -58,9 +58,13 @@ describe('raft configuration', () => {
   });
 
   it('refuses electionTicks not above heartbeatTicks, naming both', () => {
-    expect(kvlabErrorOf(() => resolveRaftConfig(testConfig(nodeId(1), { electionTicks: 5, heartbeatTicks: 5 }))).message).toBe(
-      'raft config electionTicks: must exceed heartbeatTicks (5 <= 5)',
-    );
+    const error = kvlabErrorOf(() => resolveRaftConfig(testConfig(nodeId(1), { electionTicks: 5, heartbeatTicks: 5 })));
+    expect([error.code, error.message]).toEqual(['invalidConfig', 'raft config electionTicks: must exceed heartbeatTicks (5 <= 5)']);
+  });
+
+  it('refuses lease-based reads without check-quorum', () => {
+    const error = kvlabErrorOf(() => resolveRaftConfig(testConfig(nodeId(1), { readOnlyOption: 'leaseBased', checkQuorum: false })));
+    expect([error.code, error.message]).toEqual(['invalidConfig', 'raft config readOnlyOption: leaseBased reads require checkQuorum']);
   });
 
   it('the lease drift allowance defaults to a tenth of the election timeout, at least one tick', () => {
@@ -198,6 +202,31 @@ describe('MemoryStorage errors and edges', () => {
     s.applySnapshot(bootstrapSnapshot([nodeId(2), nodeId(1)], [nodeId(3)]));
     expect([s.firstIndex(), s.lastIndex(), s.term(logIndex(1))]).toEqual([2, 1, 1]);
     expect(s.initialState().confState).toEqual({ voters: [2, 1], learners: [3], votersOutgoing: [], learnersNext: [], autoLeave: false });
+  });
+
+  it('refuses a snapshot at the index of the one it has', () => {
+    const s = storageWith(5);
+    s.createSnapshot(logIndex(3), confState, new Uint8Array());
+    const same = { metadata: { index: logIndex(3), term: term(1), confState }, data: new Uint8Array() };
+    expect(kvlabErrorOf(() => s.applySnapshot(same)).code).toBe('snapshotOutOfDate');
+  });
+
+  it('reports the configuration last set for a restart', () => {
+    const s = new MemoryStorage();
+    s.setConfState(confState);
+    expect(s.initialState().confState).toBe(confState);
+  });
+
+  it('counts rewrites: a conflicting append and a snapshot install, never a plain append or a compaction', () => {
+    const s = storageWith(3);
+    s.append([entry(4, 1)]);
+    s.createSnapshot(logIndex(2), confState, new Uint8Array());
+    s.compact(logIndex(2));
+    expect(s.rewrites).toBe(0);
+    s.append([entry(4, 2)]);
+    expect(s.rewrites).toBe(1);
+    s.applySnapshot({ metadata: { index: logIndex(9), term: term(3), confState }, data: new Uint8Array() });
+    expect(s.rewrites).toBe(2);
   });
 
   it('the bootstrap snapshot needs a voter and has no learners unless given', () => {
