@@ -51,3 +51,15 @@ describe('local reads', () => {
     expect(rd.readStates.map((r) => new TextDecoder().decode(r.context))).toEqual(['solo']);
   });
 });
+
+describe('lease-based reads before any acknowledged heartbeat', () => {
+  it('a new leader has no lease until a quorum acknowledged a heartbeat of its term: it asks for a round', () => {
+    const net = new RaftNetwork([1, 2, 3], { config: { checkQuorum: true, readOnlyOption: 'leaseBased', leaseDriftTicksMax: 2 } });
+    net.run(12); // past the startup guard
+    elect(net, 1);
+    net.isolate(1);
+    expect(net.node(1).raw.readIndex(text('r'))).toBeNull();
+    net.processAll();
+    expect(net.node(1).readStates).toEqual([]);
+  });
+});
