@@ -34,6 +34,8 @@ export class SimCluster implements ClusterView {
   /** Nodes whose host gave up (corruption found at start, a disk error): they stay down. */
   readonly fatal = new Map<NodeId, string>();
   private readonly memberSet = new Set<NodeId>();
+  /** members() as last built; a new array (never mutated) each time the set changes. */
+  private membersSorted: readonly NodeId[] | undefined = undefined;
   private readonly downListeners = new Map<NodeId, Set<() => void>>();
   private readonly electedListeners = new Set<(node: NodeId) => void>();
   private readonly founders: NodeId[];
@@ -105,8 +107,10 @@ export class SimCluster implements ClusterView {
     return this.world.nodeIds();
   }
 
+  /** Asked by every client after each failed operation and by leader() (so every inspection): kept, not rebuilt. */
   members(): readonly NodeId[] {
-    return [...this.memberSet].sort((a, b) => a - b);
+    this.membersSorted ??= [...this.memberSet].sort((a, b) => a - b);
+    return this.membersSorted;
   }
 
   isUp(id: NodeId): boolean {
@@ -167,10 +171,12 @@ export class SimCluster implements ClusterView {
 
   addMember(id: NodeId): void {
     this.memberSet.add(id);
+    this.membersSorted = undefined;
   }
 
   removeMember(id: NodeId): void {
     this.memberSet.delete(id);
+    this.membersSorted = undefined;
   }
 
   /** Log matching, leader completeness and index order over every running member. */
@@ -202,7 +208,7 @@ export class SimCluster implements ClusterView {
 
   private boot(env: Env): KvNode {
     const id = env.nodeId;
-    if (!this.founders.includes(id)) this.memberSet.add(id);
+    if (!this.founders.includes(id)) this.addMember(id);
     this.checker.restarted(id);
     this.fatal.delete(id);
     return new KvNode(env, this.nodeConfig(id), {
