@@ -4,9 +4,11 @@
 // automatic leave of a joint configuration (once), and a change the host applies although it is invalid.
 // Found untested by mutation testing (test/raft/membership.test.ts holds the main cases).
 import { describe, expect, it } from 'vitest';
-import type { ConfChange, ConfChangeSingle, Message } from '../../core/raft/types.ts';
+import type { ConfChange, ConfChangeSingle, Message, Ready } from '../../core/raft/types.ts';
+import { makeMessage } from '../../core/raft/messages.ts';
+import { decodeConfChange } from '../../core/codec/conf-change.ts';
 import { nodeId } from '../../core/types.ts';
-import { RaftNetwork, elect, internals } from '../raft/network.ts';
+import { GROUP, RaftNetwork, elect, internals } from '../raft/network.ts';
 
 const addVoter = (id: number): ConfChangeSingle => ({ type: 'addVoter', nodeId: nodeId(id) });
 const addLearner = (id: number): ConfChangeSingle => ({ type: 'addLearner', nodeId: nodeId(id) });
@@ -126,7 +128,7 @@ describe('commit after the quorum shrinks', () => {
 
 describe('campaigns while a committed membership change is not applied', () => {
   /** Node 2 has a committed entry (a change or data) in a Ready it has not advanced past. */
-  function followerWithUnapplied(proposal: (net: RaftNetwork) => void): RaftNetwork {
+  function followerWithUnapplied(proposal: (net: RaftNetwork) => void): RaftNetwork & { pending?: Ready } {
     const net = new RaftNetwork([1, 2, 3, 4], { joiners: [4] });
     elect(net, 1);
     net.stabilize();
@@ -141,7 +143,7 @@ describe('campaigns while a committed membership change is not applied', () => {
         if (rd.hardState) net.node(2).storage.setHardState(rd.hardState);
         net.inflight.push(...rd.messages);
         // Persisted, but its committed entries are neither applied nor advanced past.
-        if (rd.committedEntries.length > 0) return net;
+        if (rd.committedEntries.length > 0) return Object.assign(net, { pending: rd });
         net.node(2).raw.advance(rd);
       }
     }
@@ -164,6 +166,28 @@ describe('campaigns while a committed membership change is not applied', () => {
     net.node(2).raw.campaign();
     expect(net.eventsOf('raft.campaignSkipped', 2)).toEqual([]);
     expect(net.node(2).status().role).toBe('candidate');
+  });
+  /** Node 2 applies what it held back and advances past its Ready. */
+  function applyPending(net: RaftNetwork & { pending?: Ready }): void {
+    const rd = net.pending!;
+    for (const e of rd.committedEntries) if (e.type === 'confChange') net.node(2).raw.applyConfChange(decodeConfChange(e.data));
+    net.node(2).raw.advance(rd);
+  }
+
+  it('a skipped election is not retried once the change is applied', () => {
+    const net = followerWithUnapplied((n) => expect(n.node(1).raw.proposeConfChange({ changes: [addLearner(4)] })).toBeNull());
+    net.node(2).raw.campaign();
+    applyPending(net);
+    expect(net.node(2).status().role).toBe('follower');
+  });
+
+  it('a TIMEOUT_NOW that arrived meanwhile starts the campaign once the change is applied', () => {
+    const net = followerWithUnapplied((n) => expect(n.node(1).raw.proposeConfChange({ changes: [addLearner(4)] })).toBeNull());
+    const t = net.node(2).status().term;
+    net.node(2).raw.step(makeMessage('timeoutNow', GROUP, nodeId(1), nodeId(2), t));
+    expect(net.node(2).status().role).toBe('follower');
+    applyPending(net);
+    expect(net.node(2).status()).toMatchObject({ role: 'candidate', term: t + 1 });
   });
 });
 
