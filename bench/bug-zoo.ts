@@ -2,7 +2,11 @@
 // switched on over seeds 1..200 (stopping at the first failure) and prints a table. With --baseline N
 // it also runs seeds 1..N of each scenario with no bug, which must pass (else the scenario is noise);
 // with --baseline used, the seeds the bug's sweep used (from the first of the range to the failing one).
-//   npx tsx bench/bug-zoo.ts [--seeds A..B] [--bug NAME]... [--workers N] [--baseline N|used]
+// Runs with the bug on stop at their first online Raft-invariant violation (stopOnViolation): the
+// verdict is already decided there, and the aftermath of a diverged cluster is most of a caught run's
+// time. --full-runs runs them to the end instead (the failing-checks column then lists every check
+// that failed, not only those judged before the stop).
+//   npx tsx bench/bug-zoo.ts [--seeds A..B] [--bug NAME]... [--workers N] [--baseline N|used] [--full-runs]
 import { parseArgs } from 'node:util';
 import { BUG_REGISTRY, validateBugNames } from '../sim/bugs/registry.ts';
 import { loadScenario } from '../sim/scenario/load.ts';
@@ -11,7 +15,7 @@ import { parseSeedRange } from '../sim/sweep/seed-range.ts';
 import { sweep } from '../sim/sweep/sweep.ts';
 
 const { values } = parseArgs({
-  options: { seeds: { type: 'string', default: '1..200' }, bug: { type: 'string', multiple: true }, workers: { type: 'string' }, baseline: { type: 'string', default: '0' } },
+  options: { seeds: { type: 'string', default: '1..200' }, bug: { type: 'string', multiple: true }, workers: { type: 'string' }, baseline: { type: 'string', default: '0' }, 'full-runs': { type: 'boolean', default: false } },
 });
 const range = parseSeedRange(values.seeds);
 const only = values.bug ?? [];
@@ -27,7 +31,7 @@ if (!baselineUsed && !(Number.isInteger(baselineSeeds) && baselineSeeds >= 0)) {
 const rows: string[][] = [['bug', 'scenario', 'first failing seed', 'failing check', 'seconds', ...(baselineSeeds || baselineUsed ? ['clean without bug'] : [])]];
 for (const bug of BUG_REGISTRY.filter((b) => only.length === 0 || only.includes(b.name))) {
   const scenario = loadScenario(bug.scenario);
-  const { failure, seedsRun, wallMs } = await firstFailingSeed(scenario, range, { bugs: [bug.name], workers, scenarioPath: bug.scenario });
+  const { failure, seedsRun, wallMs } = await firstFailingSeed(scenario, range, { bugs: [bug.name], workers, scenarioPath: bug.scenario, stopOnViolation: !values['full-runs'] });
   const row = [
     bug.name,
     bug.scenario,

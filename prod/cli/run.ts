@@ -1,4 +1,4 @@
-// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]...`: one simulated run. Writes
+// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]`: one simulated run. Writes
 // trace.jsonl, history.jsonl, report.json (and timeline.html) to DIR and prints a summary; on failure
 // the last line printed is the command that reproduces the run.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import type { Scenario } from '../../sim/scenario/schema.ts';
 import { writeTimelineHtml } from '../../viz/server/export-html.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
-const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]...';
+const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]';
 
 interface RunArgs {
   readonly scenarioPath: string | undefined;
@@ -22,6 +22,7 @@ interface RunArgs {
   readonly seed: number;
   readonly outDir: string;
   readonly bugs: string[];
+  readonly stopOnViolation: boolean;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -33,7 +34,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`kvlab run: ${error.message}\n${usage}\n`);
     return EXIT_INVALID;
   }
-  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, tracePath: join(prepareDir(args.outDir), 'trace.jsonl') });
+  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath: join(prepareDir(args.outDir), 'trace.jsonl') });
   await writeArtifacts(args.outDir, result);
   process.stdout.write(formatSummary(result, args.outDir));
   if (result.report.verdict === 'pass') return EXIT_OK;
@@ -45,14 +46,14 @@ function parseRunArgs(argv: string[]): RunArgs {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true } },
+    options: { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' } },
   });
   if (positionals.length > 1) throw new KvlabError('usage', `expected at most one scenario file, got ${positionals.length}`);
   const scenarioPath = positionals[0];
   const scenario = scenarioPath ? loadScenario(scenarioPath) : loadDefaultScenario();
   const seed = values.seed === undefined ? (scenario.seed ?? 1) : parseSeed(values.seed);
   validateBugNames(values.bug ?? []);
-  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [] };
+  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [], stopOnViolation: values['stop-on-violation'] ?? false };
 }
 
 export function parseSeed(text: string): number {

@@ -1,4 +1,4 @@
-// `kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure]`: many seeds
+// `kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure] [--stop-on-violation]`: many seeds
 // of one scenario on worker threads, a progress bar on stderr, and a summary of failures by check with
 // the command that reproduces each.
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { formatSweepSummary } from '../../sim/sweep/summary.ts';
 import { sweep, sweepWorkersMax } from '../../sim/sweep/sweep.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
-const usage = 'usage: kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure]';
+const usage = 'usage: kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure] [--stop-on-violation]';
 
 export interface SweepIo {
   out(text: string): void;
@@ -28,6 +28,7 @@ interface SweepArgs {
   readonly workers: number | undefined;
   readonly bugs: string[];
   readonly stopOnFailure: boolean;
+  readonly stopOnViolation: boolean;
 }
 
 export async function sweepCommand(argv: string[], io: SweepIo = processIo): Promise<number> {
@@ -43,7 +44,7 @@ export async function sweepCommand(argv: string[], io: SweepIo = processIo): Pro
   const result = await sweep(
     args.scenario,
     args.seeds,
-    { workers: args.workers, bugs: args.bugs, stopOnFailure: args.stopOnFailure, scenarioPath: args.scenarioPath },
+    { workers: args.workers, bugs: args.bugs, stopOnFailure: args.stopOnFailure, stopOnViolation: args.stopOnViolation, scenarioPath: args.scenarioPath },
     (p) => progress.update(p),
   );
   progress.finish();
@@ -60,6 +61,7 @@ function parseSweepArgs(argv: string[]): SweepArgs {
       workers: { type: 'string' },
       bug: { type: 'string', multiple: true },
       'stop-on-failure': { type: 'boolean' },
+      'stop-on-violation': { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}`);
@@ -69,7 +71,7 @@ function parseSweepArgs(argv: string[]): SweepArgs {
   validateBugNames(bugs);
   const scenarioPath = positionals[0];
   const scenario = loadScenario(scenarioPath);
-  return { scenarioPath, scenario, seeds, workers: values.workers === undefined ? undefined : parseWorkers(values.workers), bugs, stopOnFailure: values['stop-on-failure'] ?? false };
+  return { scenarioPath, scenario, seeds, workers: values.workers === undefined ? undefined : parseWorkers(values.workers), bugs, stopOnFailure: values['stop-on-failure'] ?? false, stopOnViolation: values['stop-on-violation'] ?? false };
 }
 
 function parseWorkers(text: string): number {

@@ -20,6 +20,7 @@ import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
 import { SimCluster } from './sim-cluster.ts';
 import { makeMembershipHooks } from './membership-hooks.ts';
+import { runUntilViolation, skipWholeRunChecks } from './stop-on-violation.ts';
 
 export const traceVersion = 1;
 /** Virtual ms between online inspections of every node's log. */
@@ -57,11 +58,18 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   });
 
   cluster.start();
-  const assertion = runGuarded(() => world.runUntilMs(endMs));
+  // Only a run whose scenario checks the Raft invariants may stop at one: its verdict then says so.
+  const stopOnViolation = options.stopOnViolation === true && scenario.checks.includes('raft-invariants');
+  let stoppedAtUs: number | undefined;
+  const assertion = runGuarded(() => {
+    if (stopOnViolation) stoppedAtUs = runUntilViolation(world.sim, endMs * 1000, inspectEveryMs * 1000, () => cluster.checker.violations.length > 0);
+    else world.runUntilMs(endMs);
+  });
   if (!assertion) cluster.inspect();
   obs.appliedAtEnd = new Map(cluster.configuredMembers().filter((n) => cluster.isUp(n)).map((n) => [n, cluster.node(n)?.replica()?.status().applied ?? 0]));
 
-  const checks = evaluateChecks(scenario, cluster, () => history.operations(), obs);
+  const evaluated = evaluateChecks(scenario, cluster, () => history.operations(), obs);
+  const checks = stoppedAtUs === undefined ? evaluated : skipWholeRunChecks(evaluated, stoppedAtUs);
   if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });
   for (const c of checks) if (c.verdict === 'fail') world.tracer.emit('check.violation', { check: c.name, detail: c.detail, ops: c.ops ?? [] });
   const failed = checks.some((c) => c.verdict === 'fail');
@@ -74,8 +82,9 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     expect: scenario.expect,
     bugs: [...bugs],
     checks,
+    ...(stoppedAtUs === undefined ? {} : { stoppedAtMs: stoppedAtUs / 1000 }),
     stats: {
-      virtualMs: endMs,
+      virtualMs: stoppedAtUs === undefined ? endMs : stoppedAtUs / 1000,
       wallMs: Math.round(performance.now() - wallStart),
       events: world.sim.eventsProcessed,
       operations: obs.outcomes,

@@ -3,11 +3,11 @@ import { AssertionFailure } from '../../core/types.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import type { Report } from '../run/run-types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { exceptionCheck, expectedViolationCheck, type SeedOutcome } from './sweep-types.ts';
+import { exceptionCheck, expectedViolationCheck, type SeedOutcome, type SeedRunOptions } from './sweep-types.ts';
 
-export function runSeed(scenario: unknown, seed: number, bugs: readonly string[]): SeedOutcome {
+export function runSeed(scenario: unknown, seed: number, bugs: readonly string[], options: SeedRunOptions = {}): SeedOutcome {
   try {
-    const { report } = runScenario(scenario as Scenario, { seed, bugs });
+    const { report } = runScenario(scenario as Scenario, { seed, bugs, stopOnViolation: options.stopOnViolation });
     return outcomeOf(report);
   } catch (error) {
     // A throw out of a run is a bug in kvlab (an assertion) or in the harness: a failure of this seed.

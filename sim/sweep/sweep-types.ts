@@ -22,8 +22,14 @@ export interface SeedOutcome {
   readonly stats?: RunStats;
 }
 
-/** Runs one seed; a sweep worker calls it. Must be deterministic in (scenario, seed, bugs). */
-export type SeedRunner = (scenario: unknown, seed: number, bugs: readonly string[]) => SeedOutcome;
+/** How each seed's run goes, beyond (scenario, seed, bugs). */
+export interface SeedRunOptions {
+  /** Stop each run at its first online Raft-invariant violation (RunOptions.stopOnViolation). */
+  readonly stopOnViolation?: boolean;
+}
+
+/** Runs one seed; a sweep worker calls it. Must be deterministic in (scenario, seed, bugs, options). */
+export type SeedRunner = (scenario: unknown, seed: number, bugs: readonly string[], options?: SeedRunOptions) => SeedOutcome;
 
 export interface SweepOptions {
   /** Worker threads; default: the available cores, at most the seed count. */
@@ -32,6 +38,8 @@ export interface SweepOptions {
   readonly bugs?: readonly string[];
   /** Cancel outstanding seeds at the first failure. */
   readonly stopOnFailure?: boolean;
+  /** Within each seed, stop the run at its first online violation (RunOptions.stopOnViolation). */
+  readonly stopOnViolation?: boolean;
   /** The scenario's file, for the repro commands. */
   readonly scenarioPath?: string;
   /**

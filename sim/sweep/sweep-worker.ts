@@ -3,11 +3,12 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assert } from '../../core/types.ts';
-import type { SeedRunner } from './sweep-types.ts';
+import type { SeedRunner, SeedRunOptions } from './sweep-types.ts';
 
 export interface WorkerInit {
   readonly scenario: unknown;
   readonly bugs: readonly string[];
+  readonly runOptions?: SeedRunOptions;
   readonly runnerModule?: string;
 }
 
@@ -20,7 +21,7 @@ const init = workerData as WorkerInit;
 const runner = init.runnerModule ? await loadRunner(init.runnerModule) : (await import('./run-seed.ts')).runSeed;
 
 port.on('message', (message: { seed: number }) => {
-  port.postMessage({ type: 'outcome', outcome: runner(init.scenario, message.seed, init.bugs) } satisfies WorkerReply);
+  port.postMessage({ type: 'outcome', outcome: runner(init.scenario, message.seed, init.bugs, init.runOptions) } satisfies WorkerReply);
 });
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
 

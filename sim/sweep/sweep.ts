@@ -31,7 +31,7 @@ export async function sweep(
   const workers = workerCount(options.workers, total);
   const started = performance.now();
   const pool = new SweepPool(
-    { scenario, bugs: [...(options.bugs ?? [])], runnerModule: options.runnerModule },
+    { scenario, bugs: [...(options.bugs ?? [])], runnerModule: options.runnerModule, runOptions: { stopOnViolation: options.stopOnViolation ?? false } },
     total,
     (i) => (list ? list[i] : (range as SeedRange).first + i),
     options.stopOnFailure ?? false,
