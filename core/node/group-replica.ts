@@ -108,7 +108,7 @@ export class GroupReplica {
     const { hardState } = parts.memory.initialState();
     this.lastTerm = hardState.term;
     this.lastVote = hardState.vote;
-    this.pending = new PendingRequests(env.timers, config.pendingRequestsMax);
+    this.pending = new PendingRequests(env.clock, env.timers, config.pendingRequestsMax);
     this.sessionId = `n${env.nodeId}.${env.random.int(0, 0x7fffffff).toString(36)}${env.random.int(0, 0x7fffffff).toString(36)}`;
     this.readBatches = new ReadBatches(config.electionTicks, this.sessionId);
   }

@@ -26,7 +26,7 @@ import { recover, type RecoveredState } from './recover.ts';
 import { joinPath } from './segment-name.ts';
 import { SnapshotStore } from './snapshots.ts';
 import { resolveStorageOptions, type StorageOptions, type StorageOptionsInput } from './storage-options.ts';
-import { entryPayloadOverheadBytes, type SnapshotId } from './wal-records.ts';
+import { entryPayloadOverheadBytes, type SnapshotId, type WalRecord } from './wal-records.ts';
 import { WalWriter, type SyncCallback } from './wal-writer.ts';
 
 export interface OpenedLog {
@@ -99,14 +99,13 @@ export class RaftDurableLog {
     this.throwIfFailed();
     this.checkEntries(entries);
     if (hardState !== undefined) this.checkHardState(hardState, entries);
-    for (const entry of entries) {
-      this.writer.append({ kind: 'entry', entry });
-      this.logical.append(entry);
-    }
-    if (hardState !== undefined && !sameHardState(hardState, this.hardStateLast)) {
-      this.writer.append({ kind: 'hardState', hardState });
-      this.hardStateLast = hardState;
-    }
+    const records: WalRecord[] = [];
+    for (const entry of entries) records.push({ kind: 'entry', entry });
+    const hardStateChanged = hardState !== undefined && !sameHardState(hardState, this.hardStateLast);
+    if (hardStateChanged) records.push({ kind: 'hardState', hardState });
+    this.writer.appendAll(records);
+    for (const entry of entries) this.logical.append(entry);
+    if (hardStateChanged) this.hardStateLast = hardState;
   }
 
   /** Calls `done` once everything appended so far is durable (group commit: concurrent calls share fsyncs). */

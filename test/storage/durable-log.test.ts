@@ -406,3 +406,42 @@ function findRecordOffset(bytes: Uint8Array, n: number): number {
   for (let i = 0; i < n; i++) offset += 9 + view.getUint32(offset, true);
   return offset;
 }
+
+describe('RaftDurableLog: one disk write per append', () => {
+  const small = { segmentBytesMax: 1024, recordBytesMax: 512 };
+
+  /** Appends `batches` to a fresh log, each either whole or entry by entry; returns the WAL files and write count. */
+  function walAfter(batches: ReturnType<typeof entries>[], oneByOne: boolean): { files: Map<string, string>; appends: number } {
+    const rig = makeLogRig(31, lostAll, small);
+    const counted = countingDisk(rig.disk);
+    const { log } = open(rig, counted.disk);
+    settle(rig, (done) => log.sync(done));
+    const before = counted.calls.get('append') ?? 0;
+    let commit = 0;
+    for (const batch of batches) {
+      const last = batch[batch.length - 1].index;
+      if (oneByOne) {
+        for (const e of batch) log.append([e], e.index === last ? hardState(1, 1, commit) : undefined);
+      } else {
+        log.append(batch, hardState(1, 1, commit));
+      }
+      commit = last;
+      settle(rig, (done) => log.sync(done));
+    }
+    const files = new Map<string, string>();
+    for (const name of log.segmentNames()) files.set(name, Buffer.from(rig.disk.readFile(`${dir}/wal/${name}`)).toString('hex'));
+    return { files, appends: (counted.calls.get('append') ?? 0) - before };
+  }
+
+  it('a batch of entries and its hard state leave in one write, byte-identical to record-by-record appends, across rotations', () => {
+    const batches = [entries(1, 6, 1), entries(7, 30, 1), entries(31, 31, 1), entries(32, 70, 1)];
+    const whole = walAfter(batches, false);
+    const single = walAfter(batches, true);
+    expect(whole.files.size).toBeGreaterThan(2); // the batches straddle segment boundaries
+    expect([...whole.files.keys()]).toEqual([...single.files.keys()]);
+    for (const [name, hex] of whole.files) expect(hex, name).toBe(single.files.get(name));
+    // Batched: one write per run of records within a segment (plus each new segment's header).
+    expect(whole.appends).toBeLessThanOrEqual(batches.length + 2 * whole.files.size);
+    expect(single.appends).toBeGreaterThan(4 * whole.appends);
+  });
+});
