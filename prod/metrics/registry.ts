@@ -33,6 +33,9 @@ function formatNumber(value: number): string {
   return String(value);
 }
 
+/** The state of a new counter or gauge series (one function, not a closure per call). */
+const newValue = (): { value: number } => ({ value: 0 });
+
 abstract class Metric<S> {
   protected readonly series = new Map<string, { labels: Labels; state: S }>();
   dropped = 0;
@@ -48,7 +51,10 @@ abstract class Metric<S> {
   }
 
   protected stateFor(labels: Labels, create: () => S): S | undefined {
-    const key = this.labelNames.map((label) => labels[label] ?? '').join('\u0000');
+    // Built by hand, not map/join: this runs for every request answered.
+    const names = this.labelNames;
+    let key = names.length > 0 ? (labels[names[0]] ?? '') : '';
+    for (let i = 1; i < names.length; i++) key += `\u0000${labels[names[i]] ?? ''}`;
     const found = this.series.get(key);
     if (found) return found.state;
     if (this.series.size >= this.seriesMax) {
@@ -77,12 +83,12 @@ export class Counter extends Metric<{ value: number }> {
 
   inc(labels: Labels = {}, by = 1): void {
     assert(by >= 0 && Number.isFinite(by), () => `counter ${this.name} incremented by ${by}`);
-    const state = this.stateFor(labels, () => ({ value: 0 }));
+    const state = this.stateFor(labels, newValue);
     if (state) state.value += by;
   }
 
   value(labels: Labels = {}): number {
-    return this.stateFor(labels, () => ({ value: 0 }))?.value ?? 0;
+    return this.stateFor(labels, newValue)?.value ?? 0;
   }
 
   protected renderSeries(labels: Labels, state: { value: number }): string[] {
@@ -94,12 +100,12 @@ export class Gauge extends Metric<{ value: number }> {
   readonly type = 'gauge';
 
   set(labels: Labels, value: number): void {
-    const state = this.stateFor(labels, () => ({ value: 0 }));
+    const state = this.stateFor(labels, newValue);
     if (state) state.value = value;
   }
 
   add(labels: Labels, by: number): void {
-    const state = this.stateFor(labels, () => ({ value: 0 }));
+    const state = this.stateFor(labels, newValue);
     if (state) state.value += by;
   }
 
@@ -122,12 +128,16 @@ export class Histogram extends Metric<HistogramState> {
     assert(buckets.length > 0 && buckets.every((b, i) => i === 0 || b > buckets[i - 1]), () => `${name}: buckets must increase`);
   }
 
+  private readonly newState = (): HistogramState => ({ bucketCounts: this.buckets.map(() => 0), count: 0, sum: 0 });
+
   observe(labels: Labels, value: number): void {
-    const state = this.stateFor(labels, () => ({ bucketCounts: this.buckets.map(() => 0), count: 0, sum: 0 }));
+    const state = this.stateFor(labels, this.newState);
     if (!state) return;
     // Non-cumulative per bucket here; render() accumulates, as the format wants cumulative counts.
-    const bucket = this.buckets.findIndex((bound) => value <= bound);
-    if (bucket >= 0) state.bucketCounts[bucket] += 1;
+    const buckets = this.buckets;
+    let bucket = 0;
+    while (bucket < buckets.length && !(value <= buckets[bucket])) bucket++; // NaN lands in no bucket
+    if (bucket < buckets.length) state.bucketCounts[bucket] += 1;
     state.count += 1;
     state.sum += value;
   }
