@@ -1,5 +1,6 @@
 // The HTTP API over real sockets: every endpoint of CONTRACTS.md and every error status.
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KvRead, KvWrite } from '../../core/kv/commands.ts';
 import type { ClientCallback, ClientError, KvClientApi, ReadOptions, WriteOptions } from '../../core/node/client-api.ts';
@@ -160,6 +161,22 @@ describe('HTTP API: errors', () => {
     const streamed = await send(server.port, { method: 'PUT', path: '/v1/kv/k', body: 'y'.repeat(5000), chunked: true });
     expect(streamed.status).toBe(413);
     expect((await send(server.port, { method: 'PUT', path: '/v1/kv/k', body: 'z'.repeat(1000) })).status).toBe(204);
+  });
+
+  it('reads a body that arrives after its headers as well as one that arrives with them', async () => {
+    const server = await serve();
+    const socket = connect(server.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('PUT /v1/kv/late HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nfirst');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the handler is waiting for the rest
+    expect(text).toBe('');
+    socket.write('-half');
+    await expect.poll(() => text).toMatch(/^HTTP\/1\.1 204 /);
+    socket.destroy();
+    const got = await send(server.port, { path: '/v1/kv/late' });
+    expect(got.body.toString()).toBe('first-half');
   });
 
   it('414 for a key over keyBytesMax', async () => {
