@@ -1,9 +1,9 @@
 // The HTTP write load generator shared by every system under test: N closed-loop clients, each with
-// one request outstanding at a time over a keep-alive connection (node:http Agent with N sockets).
+// one request outstanding at a time over its own keep-alive connection (raw-http-client.ts).
 // Only the request shape differs between systems (HttpWriteTarget); the loop, the clock, the key
 // sequence and the statistics are the same, so the figures compare servers, not generators.
-import { Agent, request } from 'node:http';
 import { latencySummary, type LatencySummary } from './latency.ts';
+import { RawHttpConnection } from './raw-http-client.ts';
 
 export interface HttpWriteTarget {
   readonly name: string;
@@ -48,30 +48,8 @@ const errorBackoffMs = 10;
 /** Clients finishing their last request after the deadline get this long before we give up on them. */
 const drainMsMax = 10_000;
 
-type Outcome = { readonly status: number } | { readonly error: string };
-
-function send(agent: Agent, target: HttpWriteTarget, key: string, timeoutMs: number): Promise<Outcome> {
-  const { path, body } = target.build(key);
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        agent,
-        host: target.host,
-        port: target.port,
-        method: target.method,
-        path,
-        headers: { 'content-type': target.contentType, 'content-length': body.length },
-      },
-      (res) => {
-        res.resume(); // the answer's body is not needed, but must be read for the socket to be reused
-        res.once('end', () => resolve({ status: res.statusCode ?? 0 }));
-        res.once('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-    req.once('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
-    req.end(body);
-  });
+function requestHead(target: HttpWriteTarget, path: string, bodyBytes: number): string {
+  return `${target.method} ${path} HTTP/1.1\r\nHost: ${target.host}:${target.port}\r\nContent-Type: ${target.contentType}\r\nContent-Length: ${bodyBytes}\r\n\r\n`;
 }
 
 export function keyName(index: number): string {
@@ -80,7 +58,12 @@ export function keyName(index: number): string {
 
 export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions): Promise<LoadResult> {
   const { concurrency, warmupMs, durationMs } = options;
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'fifo' });
+  const connections = Array.from({ length: concurrency }, () => new RawHttpConnection(target.host, target.port));
+  // One timer checks every connection's request for the timeout, instead of one timer per request.
+  const timeoutCheck = setInterval(() => {
+    const now = performance.now();
+    for (const connection of connections) connection.expire(now, options.requestTimeoutMs);
+  }, Math.max(10, Math.min(1000, Math.floor(options.requestTimeoutMs / 10))));
   const samplesMs: number[] = [];
   const errors = new Map<string, number>();
   let ops = 0;
@@ -89,11 +72,12 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
   const measureFromMs = startMs + warmupMs;
   const deadlineMs = measureFromMs + durationMs;
 
-  const client = async () => {
+  const client = async (connection: RawHttpConnection) => {
     while (performance.now() < deadlineMs) {
       const key = keyName(nextKey++ % options.keysMax);
+      const { path, body } = target.build(key);
       const sentMs = performance.now();
-      const outcome = await send(agent, target, key, options.requestTimeoutMs);
+      const outcome = await connection.send(requestHead(target, path, body.length), body);
       const doneMs = performance.now();
       const counted = sentMs >= measureFromMs && doneMs <= deadlineMs;
       if ('status' in outcome && outcome.status === target.okStatus) {
@@ -120,7 +104,7 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
     options.onWindowEnd?.();
   };
   const windowTimers = [setTimeout(openWindow, warmupMs), setTimeout(closeWindow, warmupMs + durationMs)];
-  const clients = Promise.all(Array.from({ length: concurrency }, client));
+  const clients = Promise.all(connections.map(client));
   let drainTimer: NodeJS.Timeout | undefined;
   const drained = await Promise.race([
     clients.then(() => true),
@@ -131,7 +115,8 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
   clearTimeout(drainTimer);
   windowTimers.forEach(clearTimeout);
   closeWindow(); // in case a timer was late on a busy machine
-  agent.destroy();
+  clearInterval(timeoutCheck);
+  for (const connection of connections) connection.close();
   if (!drained) errors.set('client still waiting at the end', (errors.get('client still waiting at the end') ?? 0) + 1);
   const seconds = durationMs / 1000;
   return { target: target.name, concurrency, ops, seconds, opsPerSec: ops / seconds, latency: latencySummary(samplesMs), errors };
