@@ -2,31 +2,36 @@
 // applied (reads). Each has a timeout after which the client hears `timeout` (outcome unknown): the
 // entry may still commit later, so a write's outcome is truly unknown to the client.
 //
-// Timeouts are deadlines on the node's monotonic clock kept in a min-heap, with one timer armed for
-// the earliest. A timer per request (schedule on add, cancel on answer) cost two timer operations and
-// a closure for every request in a path that answers thousands per second; answered requests now
-// just leave the map, and their heap entries are dropped lazily when they reach the top.
+// Timeouts are deadlines on the node's monotonic clock with one timer armed for the earliest. A
+// timer per request (schedule on add, cancel on answer) cost two timer operations and a closure for
+// every request in a path that answers thousands per second. Waiters with the same timeout expire in
+// the order they were added, so each distinct timeout keeps a FIFO queue (there are one or two in
+// practice); an answered waiter is only marked, and leaves its queue when it reaches the head.
 import type { Clock, Timers, TimerId } from '../env/index.ts';
 import type { KvResult } from '../kv/commands.ts';
 import type { ClientCallback, ClientError, WriteReceipt } from './client-api.ts';
 
 interface Waiter {
   readonly done: ClientCallback;
+  readonly key: string;
   readonly deadlineMs: number;
   readonly timeoutMs: number;
-  /** Add order: ties on the deadline expire oldest first. */
-  readonly seq: number;
+  /** Cleared when answered, failed or superseded: its queue entry is then dead. */
+  live: boolean;
 }
 
-interface Deadline {
-  readonly key: string;
-  readonly waiter: Waiter;
+/** Waiters of one timeout in deadline order, from `head` on (the array is compacted now and then). */
+interface Queue {
+  items: Waiter[];
+  head: number;
 }
+
+/** Dead entries before the head are cut off once this many have piled up. */
+const compactAfter = 1024;
 
 export class PendingRequests {
   private readonly waiters = new Map<string, Waiter>();
-  private readonly heap: Deadline[] = [];
-  private seqNext = 0;
+  private readonly queues = new Map<number, Queue>();
   private timer: TimerId | null = null;
   private timerAtMs = Number.POSITIVE_INFINITY;
   private readonly onTimer = (): void => this.expire();
@@ -52,10 +57,15 @@ export class PendingRequests {
   /** Registers a waiter; a second waiter for the same key replaces the first, which times out now. */
   add(key: string, timeoutMs: number, done: ClientCallback): void {
     this.fail(key, { code: 'timeout', message: 'superseded by a retry of the same request', outcome: 'unknown' });
-    const waiter: Waiter = { done, deadlineMs: this.clock.nowMs() + timeoutMs, timeoutMs, seq: this.seqNext++ };
+    const waiter: Waiter = { done, key, deadlineMs: this.clock.nowMs() + timeoutMs, timeoutMs, live: true };
     this.waiters.set(key, waiter);
-    this.dropAnsweredAtTop();
-    this.push({ key, waiter });
+    let queue = this.queues.get(timeoutMs);
+    if (queue === undefined) {
+      queue = { items: [], head: 0 };
+      this.queues.set(timeoutMs, queue);
+    }
+    dropDeadHead(queue);
+    queue.items.push(waiter);
     if (waiter.deadlineMs < this.timerAtMs) this.arm(waiter.deadlineMs);
   }
 
@@ -72,18 +82,22 @@ export class PendingRequests {
   /** Fails every waiter (the node is stopping). */
   failAll(error: ClientError): void {
     for (const key of [...this.waiters.keys()]) this.fail(key, error);
-    this.heap.length = 0;
+    this.queues.clear();
     this.disarm();
   }
 
-  /** Deadlines still held, answered ones included until they reach the top (tests). */
+  /** Queue entries still held, answered ones included until they reach a head (tests). */
   deadlineCount(): number {
-    return this.heap.length;
+    let n = 0;
+    for (const queue of this.queues.values()) n += queue.items.length - queue.head;
+    return n;
   }
 
   private take(key: string): Waiter | undefined {
     const waiter = this.waiters.get(key);
-    if (waiter !== undefined) this.waiters.delete(key);
+    if (waiter === undefined) return undefined;
+    this.waiters.delete(key);
+    waiter.live = false;
     return waiter;
   }
 
@@ -92,21 +106,28 @@ export class PendingRequests {
     this.timer = null;
     this.timerAtMs = Number.POSITIVE_INFINITY;
     const now = this.clock.nowMs();
-    while (this.heap.length > 0 && this.heap[0].waiter.deadlineMs <= now) {
-      const { key, waiter } = this.pop();
-      if (this.waiters.get(key) !== waiter) continue; // answered, or replaced by a retry
-      this.waiters.delete(key);
+    const due: Waiter[] = [];
+    for (const [timeoutMs, queue] of this.queues) {
+      while (queue.head < queue.items.length && queue.items[queue.head].deadlineMs <= now) {
+        const waiter = queue.items[queue.head++];
+        if (waiter.live) due.push(waiter);
+      }
+      dropDeadHead(queue);
+      if (queue.head === queue.items.length) this.queues.delete(timeoutMs);
+    }
+    // Oldest first across queues; callbacks run after the bookkeeping, as they may add waiters.
+    due.sort((a, b) => a.deadlineMs - b.deadlineMs);
+    for (const waiter of due) {
+      if (this.take(waiter.key) !== waiter) continue;
       waiter.done({ code: 'timeout', message: `no answer within ${waiter.timeoutMs} ms; the request may still take effect`, outcome: 'unknown' });
     }
-    this.dropAnsweredAtTop();
+    let next = Number.POSITIVE_INFINITY;
+    for (const queue of this.queues.values()) {
+      dropDeadHead(queue);
+      if (queue.head < queue.items.length) next = Math.min(next, queue.items[queue.head].deadlineMs);
+    }
     // A callback above may have added (and armed for) a waiter already.
-    if (this.heap.length > 0 && this.heap[0].waiter.deadlineMs < this.timerAtMs) this.arm(this.heap[0].waiter.deadlineMs);
-  }
-
-  /** Answered waiters leave the heap from the top, so it holds about as many entries as waiters. */
-  private dropAnsweredAtTop(): void {
-    while (this.heap.length > 0 && this.waiters.get(this.heap[0].key) !== this.heap[0].waiter) this.pop();
-    if (this.heap.length === 0) this.disarm();
+    if (next < this.timerAtMs) this.arm(next);
   }
 
   private arm(atMs: number): void {
@@ -120,42 +141,13 @@ export class PendingRequests {
     this.timer = null;
     this.timerAtMs = Number.POSITIVE_INFINITY;
   }
-
-  // ---- binary min-heap on (deadline, seq) ----
-
-  private push(item: Deadline): void {
-    const heap = this.heap;
-    let at = heap.length;
-    heap.push(item);
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!earlier(item.waiter, heap[parent].waiter)) break;
-      heap[at] = heap[parent];
-      at = parent;
-    }
-    heap[at] = item;
-  }
-
-  private pop(): Deadline {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length === 0) return top;
-    let at = 0;
-    for (;;) {
-      const left = 2 * at + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && earlier(heap[right].waiter, heap[left].waiter) ? right : left;
-      if (!earlier(heap[child].waiter, last.waiter)) break;
-      heap[at] = heap[child];
-      at = child;
-    }
-    heap[at] = last;
-    return top;
-  }
 }
 
-function earlier(a: Waiter, b: Waiter): boolean {
-  return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
+/** Skips answered waiters at the head, and cuts the array once enough of it lies behind the head. */
+function dropDeadHead(queue: Queue): void {
+  while (queue.head < queue.items.length && !queue.items[queue.head].live) queue.head++;
+  if (queue.head >= compactAfter && queue.head * 2 >= queue.items.length) {
+    queue.items = queue.items.slice(queue.head);
+    queue.head = 0;
+  }
 }
