@@ -2,6 +2,7 @@
 // Keys and values are byte strings: JS strings whose chars are 0..255. They are written as one byte
 // per char (latin1), never as UTF-8 of UTF-16, so any bytes from RESP or HTTP round-trip exactly.
 // Numbers are LEB128 varints; signed bigints are zigzag varints.
+import { copyBytes } from '../codec/slab.ts';
 import { KvlabError } from '../types.ts';
 
 const varintBytesMax = 8; // 8 * 7 = 56 bits >= the 53 bits of a safe integer
@@ -155,6 +156,14 @@ export class ByteWriter {
   /** The bytes written so far (a copy, so the writer may be reused). */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
+  }
+
+  /**
+   * finish() into a view of a shared slab (core/codec/slab.ts): cheaper for the small arrays made per
+   * request, but the result must be used through byteOffset/byteLength, never `.buffer` alone.
+   */
+  finishView(): Uint8Array {
+    return copyBytes(this.buffer.subarray(0, this.length));
   }
 }
 

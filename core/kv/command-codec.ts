@@ -54,7 +54,7 @@ export function encodeCommand(command: KvCommand): Uint8Array {
   // Stryker restore StringLiteral
   encodeWrite(w, command.write);
   if (w.size > commandBytesMax) invalidCommand('size', `${w.size} bytes exceed the limit ${commandBytesMax}`);
-  return w.finish();
+  return w.finishView();
 }
 
 // Stryker disable StringLiteral: validateCommand refuses first every value these writes could refuse, so no field name here is ever shown

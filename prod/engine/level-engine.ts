@@ -136,6 +136,10 @@ export class LevelEngine implements KvEngine {
     const seq = ++this.seq;
     const ops: LevelOp[] = [];
     const putKeys: string[] = [];
+    // A client's session record is rewritten by each of its commands: only the last state in this
+    // batch is written (encoded once, after the loop). Session keys never collide with data keys, so
+    // moving their ops to the end of the (atomic) batch changes nothing on disk.
+    let sessions: Map<string, SessionRecord | null> | undefined;
     for (const m of batch) {
       switch (m.kind) {
         case 'put':
@@ -151,12 +155,17 @@ export class LevelEngine implements KvEngine {
           break;
         case 'putSession':
           this.sessionTable.set(m.session.clientId, m.session);
-          ops.push({ type: 'put', key: sessionKey(m.session.clientId), value: encodeSession(m.session), session: m.session.clientId });
+          (sessions ??= new Map()).set(m.session.clientId, m.session);
           break;
         case 'deleteSession':
           this.sessionTable.delete(m.clientId);
-          ops.push({ type: 'del', key: sessionKey(m.clientId), session: m.clientId });
+          (sessions ??= new Map()).set(m.clientId, null);
           break;
+      }
+    }
+    if (sessions !== undefined) {
+      for (const [clientId, session] of sessions) {
+        ops.push(session === null ? { type: 'del', key: sessionKey(clientId), session: clientId } : { type: 'put', key: sessionKey(clientId), value: encodeSession(session), session: clientId });
       }
     }
     this.applied = appliedIndex;

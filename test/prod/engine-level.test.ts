@@ -85,6 +85,29 @@ describe('LevelEngine', () => {
     expect(reopened.exportSnapshot()).toEqual(snapshot);
   });
 
+  it('stores the last state of each session a batch rewrites, deletes included, across a reopen', async () => {
+    const engine = await open();
+    engine.write([{ kind: 'putSession', session: session('c2', 1, 1) }], 1);
+    engine.write(
+      [
+        { kind: 'putSession', session: session('c1', 1, 2) },
+        { kind: 'put', key: 'k', record: { value: 'v' } },
+        { kind: 'putSession', session: session('c1', 2, 2) },
+        { kind: 'deleteSession', clientId: 'c2' },
+        { kind: 'putSession', session: session('c3', 7, 2) },
+        { kind: 'deleteSession', clientId: 'c3' },
+        { kind: 'putSession', session: session('c3', 8, 2) },
+      ],
+      2,
+    );
+    const expected = [session('c1', 2, 2), session('c3', 8, 2)];
+    expect(view(engine).sessions).toEqual(expected);
+    await engine.close();
+    const reopened = await open();
+    expect(view(reopened).sessions).toEqual(expected);
+    expect(view(reopened).entries).toEqual([['k', { value: 'v' }]]);
+  });
+
   it('reopens to a whole prefix of the writes after the process is killed mid-stream', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'env-fixtures', 'level-writer-child.ts'), dir]);
     let durableSeen = 0;
