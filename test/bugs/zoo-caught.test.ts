@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..', '..');
 
 /**
  * Seeds tried per bug, in order, until one fails. `npm run bench:bug-zoo` sweeps 1..200; with the code
- * of 2026-11-22 every bug failed by seed 12 (docs/chaos.md has the table). Figure 8
+ * of 2026-11-22 (main c7e96d5) every bug failed by seed 6 (docs/chaos.md has the table). Figure 8
  * (commitPreviousTermByCounting) and two membership changes in flight (concurrentConfChanges) are
  * caught by scripted timelines that set up their interleaving, with seeded timing. Which seed fails
  * first depends on the code (any change to scheduling moves it), so the test searches rather than
