@@ -1,7 +1,8 @@
 // The commit rule of paper 5.4.2 (Figure 8) at the leader, driven by hand-made answers: an entry of an
 // earlier term that a quorum holds is not committed by counting replicas, only together with the first
-// entry of the leader's own term. Found untested by mutation testing: the unit tests elected leaders
-// whose followers acknowledged the new term's entry at once, so the rule never had to hold anything back.
+// entry of the leader's own term. (Mutation testing showed the rule's inversion was already caught by
+// test/raft; this pins it directly, without a scenario. The surviving `return true` of that line is
+// equivalent: see docs/mutation.md.)
 import { describe, expect, it } from 'vitest';
 import { makeMessage } from '../../core/raft/messages.ts';
 import { logIndex, nodeId } from '../../core/types.ts';
