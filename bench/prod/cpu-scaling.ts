@@ -1,9 +1,9 @@
 // How much compute the machine gives two busy processes at once, compared with one: the same
 // CPU-bound loop timed alone, then in two child processes side by side. On the 2-vCPU VM these
-// benchmarks run on, two parallel loops each took 1.5-2x as long as one alone (vCPUs that share a
-// core, or a quota), so "2 cores" is closer to 1.1-1.3 cores of work once both are busy: a kvlab
-// cluster (three node processes and a load generator) is bounded by total CPU per write, not by how
-// the work spreads over processes.
+// benchmarks run on, two loops got 1.8-2.1x the work of one when nothing else ran (2026-11-22 05:24),
+// but only about 1.2x while two niced jobs ran beside them: even SCHED_IDLE neighbours slowed a
+// foreground loop to a third (390 against 136 ms), so benchmark figures taken beside other jobs are
+// not comparable with quiet ones, whatever the neighbours' priority.
 //
 // Run: npx tsx bench/prod/cpu-scaling.ts [--rounds 3]
 import { execFile } from 'node:child_process';
