@@ -12,19 +12,10 @@ import {
   hexToByteString,
 } from '../../core/kv/bytes.ts';
 import { KvlabError } from '../../core/types.ts';
+import { thrown } from './thrown.ts';
 
 const fail = failWith('testCode', 'thing');
 
-/** The KvlabError `fn` throws (the test fails if it returns or throws anything else). */
-function thrown(fn: () => unknown): KvlabError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KvlabError);
-    return error as KvlabError;
-  }
-  throw new Error('expected a KvlabError');
-}
 
 const reader = (bytes: number[]): ByteReader => new ByteReader(Uint8Array.from(bytes), fail);
 

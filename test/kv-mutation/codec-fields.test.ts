@@ -13,16 +13,8 @@ import type { SessionRecord } from '../../core/kv/engine.ts';
 import { commandBytesMax, keysPerCommandMax, scanCountMax, valueBytesMax } from '../../core/kv/limits.ts';
 import { crc32c } from '../../core/storage/crc32c.ts';
 import { KvlabError } from '../../core/types.ts';
+import { thrown } from './thrown.ts';
 
-function thrown(fn: () => unknown): KvlabError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KvlabError);
-    return error as KvlabError;
-  }
-  throw new Error('expected a KvlabError');
-}
 
 /** The field an error message names: "<what> <field>: <reason>". */
 function fieldOf(error: KvlabError, what: string): string {

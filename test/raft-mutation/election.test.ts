@@ -7,16 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { makeMessage } from '../../core/raft/messages.ts';
 import type { Message, SnapshotMetadata } from '../../core/raft/types.ts';
 import { NONE, logIndex, nodeId, term as toTerm } from '../../core/types.ts';
-import { GROUP, RaftNetwork, elect, internals, text } from '../raft/network.ts';
+import { GROUP, RaftNetwork, brief, elect, internals, stepAt, text } from '../raft/network.ts';
 
-function stepAt(net: RaftNetwork, to: number, from: number, type: Message['type'], term: number, fields: Parameters<typeof makeMessage>[5] = {}): Message[] {
-  const raft = internals(net.node(to).raw);
-  raft.takeMessages();
-  net.node(to).raw.step(makeMessage(type, GROUP, nodeId(from), nodeId(to), term, fields));
-  return raft.takeMessages();
-}
-
-const brief = (msgs: Message[]) => msgs.map((m) => [m.type, m.to, m.term, m.reject]);
 
 describe('campaigns that do not start', () => {
   it('a leader asked to campaign stays leader in its term', () => {

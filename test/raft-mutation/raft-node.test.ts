@@ -6,17 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { makeMessage } from '../../core/raft/messages.ts';
 import type { Message } from '../../core/raft/types.ts';
 import { NONE, logIndex, nodeId, term as toTerm } from '../../core/types.ts';
-import { GROUP, RaftNetwork, elect, internals } from '../raft/network.ts';
+import { GROUP, RaftNetwork, brief, elect, internals, stepAt } from '../raft/network.ts';
 
-/** Steps `type` from `from` into `to` at `term` and returns what `to` sent in answer. */
-function stepAt(net: RaftNetwork, to: number, from: number, type: Message['type'], term: number, fields: Parameters<typeof makeMessage>[5] = {}): Message[] {
-  const raft = internals(net.node(to).raw);
-  raft.takeMessages();
-  net.node(to).raw.step(makeMessage(type, GROUP, nodeId(from), nodeId(to), term, fields));
-  return raft.takeMessages();
-}
-
-const brief = (msgs: Message[]) => msgs.map((m) => [m.type, m.to, m.term, m.reject]);
 
 describe('restarting from storage', () => {
   it('keeps the term, vote and commit index of its hard state', () => {

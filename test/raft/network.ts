@@ -6,6 +6,7 @@ import { decodeConfChange } from '../../core/codec/conf-change.ts';
 import { decodeFrame, encodeFrame } from '../../core/codec/frame.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
 import { BOOTSTRAP_HARD_STATE, MemoryStorage, bootstrapSnapshot } from '../../core/raft/memory-storage.ts';
+import { makeMessage } from '../../core/raft/messages.ts';
 import { RawNode } from '../../core/raft/raw-node.ts';
 import type { RaftStatus } from '../../core/raft/status.ts';
 import type { ConfState, Entry, Message, RaftConfig, ReadState, Snapshot } from '../../core/raft/types.ts';
@@ -321,3 +322,14 @@ export function setLog(net: RaftNetwork, id: number, terms: readonly number[], c
   n.storage.setHardState({ term: currentTerm as Entry['term'], vote: NONE, commit: logIndex(1) });
   net.restart(id);
 }
+
+/** Steps `type` from `from` into `to` at `term` and returns what `to` sent in answer. */
+export function stepAt(net: RaftNetwork, to: number, from: number, type: Message['type'], term: number, fields: Parameters<typeof makeMessage>[5] = {}): Message[] {
+  const raft = internals(net.node(to).raw);
+  raft.takeMessages();
+  net.node(to).raw.step(makeMessage(type, GROUP, nodeId(from), nodeId(to), term, fields));
+  return raft.takeMessages();
+}
+
+/** Type, recipient, term and reject flag of each message: enough to compare answers in a test. */
+export const brief = (msgs: Message[]) => msgs.map((m) => [m.type, m.to, m.term, m.reject]);
