@@ -4,27 +4,22 @@ import type { IncomingMessage } from 'node:http';
 export type BodyResult = { readonly ok: true; readonly bytes: Buffer } | { readonly ok: false; readonly tooLarge: true; readonly bytes: number };
 
 /**
- * The body at once if the parser already has all of it, else undefined. Handlers run a microtask
- * after Node emits the request, by which time the parser has usually pushed a small body whole: then
- * reading what is buffered spares four stream listeners and a Promise per request.
+ * The body at once if the parser already has all of it (and it fits), else undefined. Handlers run a
+ * microtask after Node emits the request, by which time the parser has usually pushed a small body
+ * whole: reading what is buffered then spares four stream listeners per request.
  */
-export function bufferedBody(request: IncomingMessage, bodyBytesMax: number): BodyResult | undefined {
-  if (!request.complete || request.readableFlowing === true) return undefined;
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > bodyBytesMax) return { ok: false, tooLarge: true, bytes: declared };
-  if (request.readableLength > bodyBytesMax) return undefined; // readBody reports it
-  const chunk = request.read() as Buffer | null;
-  return { ok: true, bytes: chunk ?? Buffer.alloc(0) };
+function bufferedBody(request: IncomingMessage, bodyBytesMax: number): Buffer | undefined {
+  if (!request.complete || request.readableFlowing === true || request.readableLength > bodyBytesMax) return undefined;
+  return (request.read() as Buffer | null) ?? Buffer.alloc(0);
 }
 
 /** The whole body, or tooLarge as soon as it (or its declared Content-Length) passes `bodyBytesMax`. */
 export function readBody(request: IncomingMessage, bodyBytesMax: number): Promise<BodyResult> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > bodyBytesMax) return Promise.resolve({ ok: false, tooLarge: true, bytes: declared });
+  const buffered = bufferedBody(request, bodyBytesMax);
+  if (buffered !== undefined) return Promise.resolve({ ok: true, bytes: buffered });
   return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > bodyBytesMax) {
-      resolve({ ok: false, tooLarge: true, bytes: declared });
-      return;
-    }
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;

@@ -93,8 +93,6 @@ export class CallbackGuard {
   }
 }
 
-const sharedGuard = new CallbackGuard();
-
 /**
  * Runs a callback-style call as a Promise that settles once, at the latest about `guardMs` later. A
  * node that throws instead of calling back has a bug: the Promise rejects, and the server answers an
@@ -103,7 +101,7 @@ const sharedGuard = new CallbackGuard();
 export function settleOnce(
   guardMs: number,
   start: (done: (error: ClientError | null, result?: KvResult) => void) => void,
-  guard: CallbackGuard = sharedGuard,
+  guard: CallbackGuard,
 ): Promise<KvOutcome> {
   return new Promise<KvOutcome>((resolve, reject) => {
     let settled = false;

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { KvResult } from '../../core/kv/commands.ts';
 import type { Consistency } from '../../core/node/client-api.ts';
-import { bufferedBody, byteStringToText, parseJsonObject, readBody, textToByteString } from './body.ts';
+import { byteStringToText, parseJsonObject, readBody, textToByteString } from './body.ts';
 import type { KvOutcome, KvPromises } from './kv-promises.ts';
 import { badRequest, clientErrorAnswer, errorAnswer, type HttpAnswer } from './respond.ts';
 import type { HttpLimits } from './limits.ts';
@@ -60,7 +60,7 @@ export async function getKey(context: KvRouteContext, key: string): Promise<Http
 export async function putKey(context: KvRouteContext, key: string): Promise<HttpAnswer> {
   const problem = checkQuery(context.query, []);
   if (problem) return problem;
-  const body = bufferedBody(context.request, context.limits.bodyBytesMax) ?? (await readBody(context.request, context.limits.bodyBytesMax));
+  const body = await readBody(context.request, context.limits.bodyBytesMax);
   if (!body.ok) return tooLarge(body.bytes, context.limits);
   const outcome = await context.kv.write({ op: 'set', key, value: body.bytes.toString('latin1') });
   return answerFor(outcome, (result) => (result.kind === 'ok' ? { status: 204 } : unexpected(result)));

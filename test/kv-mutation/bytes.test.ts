@@ -12,7 +12,7 @@ import {
   hexToByteString,
 } from '../../core/kv/bytes.ts';
 import { KvlabError } from '../../core/types.ts';
-import { thrown } from './thrown.ts';
+import { thrown } from '../support/thrown.ts';
 
 const fail = failWith('testCode', 'thing');
 

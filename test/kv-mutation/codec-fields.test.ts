@@ -13,7 +13,7 @@ import type { SessionRecord } from '../../core/kv/engine.ts';
 import { commandBytesMax, keysPerCommandMax, scanCountMax, valueBytesMax } from '../../core/kv/limits.ts';
 import { crc32c } from '../../core/storage/crc32c.ts';
 import { KvlabError } from '../../core/types.ts';
-import { thrown } from './thrown.ts';
+import { thrown } from '../support/thrown.ts';
 
 
 /** The field an error message names: "<what> <field>: <reason>". */

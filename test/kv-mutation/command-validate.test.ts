@@ -6,18 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { KvCommand, KvRead, KvWrite } from '../../core/kv/commands.ts';
 import { validateCommand, validateRead, validateWrite } from '../../core/kv/command-validate.ts';
 import { clientIdBytesMax, keyBytesMax, keysPerCommandMax, matchPatternCharsMax } from '../../core/kv/limits.ts';
-import { KvlabError } from '../../core/types.ts';
+import { thrown } from '../support/thrown.ts';
 
-/** The KvlabError `check` throws (it must throw one). */
-function errorOf(check: () => void): KvlabError {
-  try {
-    check();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KvlabError);
-    return error as KvlabError;
-  }
-  throw new Error('expected the check to reject');
-}
 
 const longKey = 'k'.repeat(keyBytesMax + 1);
 const maxKey = 'k'.repeat(keyBytesMax);
@@ -58,7 +48,7 @@ describe('write validation names the field and the reason', () => {
     ['unknown op', { op: 'flushall' }, /^command write\.op: unknown op flushall$/],
   ];
   it.each(rejected)('rejects %s', (_, write, message) => {
-    const error = errorOf(() => validateWrite(write as KvWrite));
+    const error = thrown(() => validateWrite(write as KvWrite));
     expect(error.code).toBe('invalidCommand');
     expect(error.message).toMatch(message);
   });
@@ -83,21 +73,21 @@ describe('command validation checks the session and the clock', () => {
 
   it('accepts the longest client id and rejects one longer', () => {
     expect(() => validateCommand(command({ session: { clientId: 'c'.repeat(clientIdBytesMax), seq: 0 } }))).not.toThrow();
-    expect(errorOf(() => validateCommand(command({ session: { clientId: 'c'.repeat(clientIdBytesMax + 1), seq: 0 } }))).message).toBe(
+    expect(thrown(() => validateCommand(command({ session: { clientId: 'c'.repeat(clientIdBytesMax + 1), seq: 0 } }))).message).toBe(
       `command session.clientId: length ${clientIdBytesMax + 1} exceeds the limit ${clientIdBytesMax}`,
     );
   });
 
   it('rejects a missing session, a negative seq and a negative time', () => {
-    expect(errorOf(() => validateCommand({ atMs: 0, write: { op: 'persist', key: 'k' } } as unknown as KvCommand)).message).toBe(
+    expect(thrown(() => validateCommand({ atMs: 0, write: { op: 'persist', key: 'k' } } as unknown as KvCommand)).message).toBe(
       'command session.clientId: expected a string, got undefined',
     );
-    expect(errorOf(() => validateCommand(command({ session: { clientId: 'c', seq: -1 } }))).message).toMatch(/^command session\.seq: -1/);
-    expect(errorOf(() => validateCommand(command({ atMs: -1 }))).message).toMatch(/^command atMs: -1/);
+    expect(thrown(() => validateCommand(command({ session: { clientId: 'c', seq: -1 } }))).message).toMatch(/^command session\.seq: -1/);
+    expect(thrown(() => validateCommand(command({ atMs: -1 }))).message).toMatch(/^command atMs: -1/);
   });
 
   it('validates the write inside the command', () => {
-    expect(errorOf(() => validateCommand(command({ write: { op: 'getdel', key: longKey } }))).message).toMatch(/^command write\.key: length/);
+    expect(thrown(() => validateCommand(command({ write: { op: 'getdel', key: longKey } }))).message).toMatch(/^command write\.key: length/);
   });
 });
 
@@ -115,7 +105,7 @@ describe('read validation names the field and the reason', () => {
     ['unknown op', { op: 'keys' }, /^read op: unknown op keys$/],
   ];
   it.each(rejected)('rejects %s', (_, read, message) => {
-    const error = errorOf(() => validateRead(read as KvRead));
+    const error = thrown(() => validateRead(read as KvRead));
     expect(error.code).toBe('invalidRead');
     expect(error.message).toMatch(message);
   });

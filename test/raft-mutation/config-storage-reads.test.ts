@@ -8,20 +8,11 @@ import { MemoryStorage, bootstrapSnapshot } from '../../core/raft/memory-storage
 import { isTransferContext, TRANSFER_CONTEXT } from '../../core/raft/messages.ts';
 import { ReadOnlyQueue } from '../../core/raft/read-only.ts';
 import type { ConfState, Entry, RaftConfig } from '../../core/raft/types.ts';
-import { AssertionFailure, KvlabError, logIndex, NONE, nodeId, term } from '../../core/types.ts';
+import { AssertionFailure, logIndex, NONE, nodeId, term } from '../../core/types.ts';
 import type { GroupId, NodeId } from '../../core/types.ts';
 import { testConfig } from '../raft/network.ts';
+import { thrown } from '../support/thrown.ts';
 
-/** The KvlabError `f` throws (it must throw one). */
-function kvlabErrorOf(f: () => unknown): KvlabError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KvlabError);
-    return error as KvlabError;
-  }
-  throw new Error('expected a KvlabError');
-}
 
 describe('raft configuration', () => {
   it('the default is a production configuration with pre-vote, check-quorum and safe reads', () => {
@@ -52,18 +43,18 @@ describe('raft configuration', () => {
     ['proposalEntriesMax', 0, 'raft config proposalEntriesMax: must be an integer >= 1, got 0 (node 1)'],
   ];
   it.each(rejected)('refuses %s = %j, naming the field', (field, value, message) => {
-    const error = kvlabErrorOf(() => resolveRaftConfig(testConfig(nodeId(1), { [field]: value })));
+    const error = thrown(() => resolveRaftConfig(testConfig(nodeId(1), { [field]: value })));
     expect(error.code).toBe('invalidConfig');
     expect(error.message).toBe(message);
   });
 
   it('refuses electionTicks not above heartbeatTicks, naming both', () => {
-    const error = kvlabErrorOf(() => resolveRaftConfig(testConfig(nodeId(1), { electionTicks: 5, heartbeatTicks: 5 })));
+    const error = thrown(() => resolveRaftConfig(testConfig(nodeId(1), { electionTicks: 5, heartbeatTicks: 5 })));
     expect([error.code, error.message]).toEqual(['invalidConfig', 'raft config electionTicks: must exceed heartbeatTicks (5 <= 5)']);
   });
 
   it('refuses lease-based reads without check-quorum', () => {
-    const error = kvlabErrorOf(() => resolveRaftConfig(testConfig(nodeId(1), { readOnlyOption: 'leaseBased', checkQuorum: false })));
+    const error = thrown(() => resolveRaftConfig(testConfig(nodeId(1), { readOnlyOption: 'leaseBased', checkQuorum: false })));
     expect([error.code, error.message]).toEqual(['invalidConfig', 'raft config readOnlyOption: leaseBased reads require checkQuorum']);
   });
 
@@ -167,16 +158,16 @@ describe('MemoryStorage errors and edges', () => {
     const s = storageWith(5);
     s.createSnapshot(logIndex(3), confState, new Uint8Array());
     s.compact(logIndex(3));
-    const compacted = kvlabErrorOf(() => s.term(logIndex(2)));
+    const compacted = thrown(() => s.term(logIndex(2)));
     expect([compacted.code, compacted.message]).toEqual(['logCompacted', 'storage.term(2): compacted up to 3']);
-    const beyond = kvlabErrorOf(() => s.term(logIndex(6)));
+    const beyond = thrown(() => s.term(logIndex(6)));
     expect([beyond.code, beyond.message]).toEqual(['logUnavailable', 'storage.term(6): last index is 5']);
-    const early = kvlabErrorOf(() => s.entries(logIndex(3), logIndex(5), 1000));
+    const early = thrown(() => s.entries(logIndex(3), logIndex(5), 1000));
     expect([early.code, early.message]).toEqual(['logCompacted', 'storage.entries(3): compacted up to 3']);
-    const late = kvlabErrorOf(() => s.entries(logIndex(4), logIndex(7), 1000));
+    const late = thrown(() => s.entries(logIndex(4), logIndex(7), 1000));
     expect([late.code, late.message]).toEqual(['logUnavailable', 'storage.entries(4, 7): last index is 5']);
     expect(s.entries(logIndex(4), logIndex(6), 1000).map((e) => e.index)).toEqual([4, 5]);
-    const again = kvlabErrorOf(() => s.compact(logIndex(3)));
+    const again = thrown(() => s.compact(logIndex(3)));
     expect([again.code, again.message]).toEqual(['logCompacted', 'compact(3): already compacted up to 3']);
   });
 
@@ -190,9 +181,9 @@ describe('MemoryStorage errors and edges', () => {
   it('refuses snapshots that are not newer than the one it has', () => {
     const s = storageWith(5);
     s.createSnapshot(logIndex(3), confState, new Uint8Array());
-    const created = kvlabErrorOf(() => s.createSnapshot(logIndex(3), confState, new Uint8Array()));
+    const created = thrown(() => s.createSnapshot(logIndex(3), confState, new Uint8Array()));
     expect([created.code, created.message]).toEqual(['snapshotOutOfDate', 'createSnapshot(3): storage already has snapshot 3']);
-    const applied = kvlabErrorOf(() => s.applySnapshot(bootstrapSnapshot([nodeId(1)])));
+    const applied = thrown(() => s.applySnapshot(bootstrapSnapshot([nodeId(1)])));
     expect([applied.code, applied.message]).toEqual(['snapshotOutOfDate', 'applySnapshot(1): storage already has snapshot 3']);
     expect(() => s.createSnapshot(logIndex(6), confState, new Uint8Array())).toThrow(AssertionFailure);
   });
@@ -208,7 +199,7 @@ describe('MemoryStorage errors and edges', () => {
     const s = storageWith(5);
     s.createSnapshot(logIndex(3), confState, new Uint8Array());
     const same = { metadata: { index: logIndex(3), term: term(1), confState }, data: new Uint8Array() };
-    expect(kvlabErrorOf(() => s.applySnapshot(same)).code).toBe('snapshotOutOfDate');
+    expect(thrown(() => s.applySnapshot(same)).code).toBe('snapshotOutOfDate');
   });
 
   it('reports the configuration last set for a restart', () => {

@@ -4,20 +4,12 @@
 // automatic leave of a joint configuration (once), and a change the host applies although it is invalid.
 // Found untested by mutation testing (test/raft/membership.test.ts holds the main cases).
 import { describe, expect, it } from 'vitest';
-import type { ConfChange, ConfChangeSingle, Message, Ready } from '../../core/raft/types.ts';
+import type { ConfChange, Message, Ready } from '../../core/raft/types.ts';
 import { makeMessage } from '../../core/raft/messages.ts';
 import { decodeConfChange } from '../../core/codec/conf-change.ts';
 import { nodeId } from '../../core/types.ts';
-import { GROUP, RaftNetwork, elect, internals } from '../raft/network.ts';
+import { GROUP, RaftNetwork, addLearner, addVoter, change, elect, internals, removeNode as remove } from '../raft/network.ts';
 
-const addVoter = (id: number): ConfChangeSingle => ({ type: 'addVoter', nodeId: nodeId(id) });
-const addLearner = (id: number): ConfChangeSingle => ({ type: 'addLearner', nodeId: nodeId(id) });
-const remove = (id: number): ConfChangeSingle => ({ type: 'removeNode', nodeId: nodeId(id) });
-
-function change(net: RaftNetwork, leader: number, cc: ConfChange): void {
-  expect(net.node(leader).raw.proposeConfChange(cc)).toBeNull();
-  net.stabilize();
-}
 
 /** Records every TIMEOUT_NOW message delivered from now on, as "from->to". */
 function recordTimeoutNow(net: RaftNetwork): string[] {

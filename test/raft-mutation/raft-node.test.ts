@@ -3,9 +3,8 @@
 // vote requests while a leader is in lease, the heartbeat cadence, a leader that steps down on
 // check-quorum, and the traces of a campaign. Found untested by mutation testing.
 import { describe, expect, it } from 'vitest';
-import { makeMessage } from '../../core/raft/messages.ts';
 import type { Message } from '../../core/raft/types.ts';
-import { NONE, logIndex, nodeId, term as toTerm } from '../../core/types.ts';
+import { NONE, logIndex, term as toTerm } from '../../core/types.ts';
 import { GROUP, RaftNetwork, brief, elect, internals, stepAt } from '../raft/network.ts';
 
 

@@ -1,18 +1,9 @@
 // Membership changes: single-server changes one at a time, joint consensus, learners.
 import { describe, expect, it } from 'vitest';
 import { makeMessage } from '../../core/raft/messages.ts';
-import type { ConfChange, ConfChangeSingle } from '../../core/raft/types.ts';
 import { logIndex, nodeId, term } from '../../core/types.ts';
-import { GROUP, RaftNetwork, elect, setLog, text } from './network.ts';
+import { GROUP, RaftNetwork, addLearner, addVoter, change, elect, removeNode as remove, setLog, text } from './network.ts';
 
-const addVoter = (id: number): ConfChangeSingle => ({ type: 'addVoter', nodeId: nodeId(id) });
-const addLearner = (id: number): ConfChangeSingle => ({ type: 'addLearner', nodeId: nodeId(id) });
-const remove = (id: number): ConfChangeSingle => ({ type: 'removeNode', nodeId: nodeId(id) });
-
-function change(net: RaftNetwork, leader: number, cc: ConfChange): void {
-  expect(net.node(leader).raw.proposeConfChange(cc)).toBeNull();
-  net.stabilize();
-}
 
 describe('single-server changes', () => {
   it('adds a voter that starts empty; the new majority counts it', () => {

@@ -1,6 +1,7 @@
 // A deterministic in-memory cluster for Raft tests: each node is a RawNode over a MemoryStorage; the
 // harness plays the host (persist the Ready, queue its messages, apply committed entries, advance)
 // and the network (deliver queued messages in order, unless a partition or filter drops them).
+import { expect } from 'vitest';
 import { createRandom } from '../../sim/random.ts';
 import { decodeConfChange } from '../../core/codec/conf-change.ts';
 import { decodeFrame, encodeFrame } from '../../core/codec/frame.ts';
@@ -9,7 +10,7 @@ import { BOOTSTRAP_HARD_STATE, MemoryStorage, bootstrapSnapshot } from '../../co
 import { makeMessage } from '../../core/raft/messages.ts';
 import { RawNode } from '../../core/raft/raw-node.ts';
 import type { RaftStatus } from '../../core/raft/status.ts';
-import type { ConfState, Entry, Message, RaftConfig, ReadState, Snapshot } from '../../core/raft/types.ts';
+import type { ConfChange, ConfChangeSingle, ConfState, Entry, Message, RaftConfig, ReadState, Snapshot } from '../../core/raft/types.ts';
 import { NONE, assert, groupId, logIndex, nodeId } from '../../core/types.ts';
 import type { Raft } from '../../core/raft/raft.ts';
 import type { NodeId } from '../../core/types.ts';
@@ -333,3 +334,13 @@ export function stepAt(net: RaftNetwork, to: number, from: number, type: Message
 
 /** Type, recipient, term and reject flag of each message: enough to compare answers in a test. */
 export const brief = (msgs: Message[]) => msgs.map((m) => [m.type, m.to, m.term, m.reject]);
+
+export const addVoter = (id: number): ConfChangeSingle => ({ type: 'addVoter', nodeId: nodeId(id) });
+export const addLearner = (id: number): ConfChangeSingle => ({ type: 'addLearner', nodeId: nodeId(id) });
+export const removeNode = (id: number): ConfChangeSingle => ({ type: 'removeNode', nodeId: nodeId(id) });
+
+/** Proposes `cc` at `leader` (it must be accepted) and runs the network until it settles. */
+export function change(net: RaftNetwork, leader: number, cc: ConfChange): void {
+  expect(net.node(leader).raw.proposeConfChange(cc)).toBeNull();
+  net.stabilize();
+}
