@@ -11,7 +11,6 @@ import {
   firstNonByteChar,
   hexToByteString,
 } from '../../core/kv/bytes.ts';
-import { KvlabError } from '../../core/types.ts';
 import { thrown } from '../support/thrown.ts';
 
 const fail = failWith('testCode', 'thing');
