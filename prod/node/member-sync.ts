@@ -35,6 +35,8 @@ export class MemberSync {
       if (typeof addresses === 'string') continue;
       this.options.directory.set(row.id, addresses);
       this.options.setPeer(row.id, addresses.raftAddr);
+      // It is a member now: if it leaves before the next reconcile() looks, it must still be dropped.
+      this.seenInConf.add(row.id);
       this.options.log.info('member.learned', { id: row.id, raftAddr: addresses.raftAddr, from: 'peer status' });
     }
   }

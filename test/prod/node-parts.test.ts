@@ -137,6 +137,15 @@ describe('member sync', () => {
     expect(calls).toEqual(['remove 2']);
     expect(directory.get(n2)).toBeUndefined();
   });
+
+  it('drops a member whose address it learned even if it left before a reconcile saw it', () => {
+    const { sync, directory, calls, setView } = setup({ ...leaderView(undefined), voters: [n1, n2, n3] });
+    sync.learnFrom({ clusterId: 'c', leader: n2, term: 1, nodes: [row(3, '127.0.0.1:3')] });
+    setView({ ...leaderView(undefined), voters: [n1, n2] });
+    sync.reconcile();
+    expect(calls).toEqual(['set 3 127.0.0.1:3', 'remove 3']);
+    expect(directory.get(n3)).toBeUndefined();
+  });
 });
 
 describe('reported role', () => {
