@@ -56,13 +56,22 @@ export function keyName(index: number): string {
   return `k${String(index).padStart(7, '0')}`;
 }
 
-export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions): Promise<LoadResult> {
+/**
+ * Runs the load against one target, or spreads it over several (client i uses targets[i % n]), as a
+ * client library balancing over a cluster's endpoints does.
+ */
+export async function runHttpLoad(targetOrTargets: HttpWriteTarget | readonly HttpWriteTarget[], options: LoadOptions): Promise<LoadResult> {
   const { concurrency, warmupMs, durationMs } = options;
-  const connections = Array.from({ length: concurrency }, () => new RawHttpConnection(target.host, target.port));
+  const targets: readonly HttpWriteTarget[] = Array.isArray(targetOrTargets) ? targetOrTargets : [targetOrTargets as HttpWriteTarget];
+  if (targets.length === 0) throw new Error('runHttpLoad: no target');
+  const connections = Array.from({ length: concurrency }, (_, i) => {
+    const target = targets[i % targets.length];
+    return { target, connection: new RawHttpConnection(target.host, target.port) };
+  });
   // One timer checks every connection's request for the timeout, instead of one timer per request.
   const timeoutCheck = setInterval(() => {
     const now = performance.now();
-    for (const connection of connections) connection.expire(now, options.requestTimeoutMs);
+    for (const { connection } of connections) connection.expire(now, options.requestTimeoutMs);
   }, Math.max(10, Math.min(1000, Math.floor(options.requestTimeoutMs / 10))));
   const samplesMs: number[] = [];
   const errors = new Map<string, number>();
@@ -72,7 +81,7 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
   const measureFromMs = startMs + warmupMs;
   const deadlineMs = measureFromMs + durationMs;
 
-  const client = async (connection: RawHttpConnection) => {
+  const client = async ({ target, connection }: { target: HttpWriteTarget; connection: RawHttpConnection }) => {
     while (performance.now() < deadlineMs) {
       const key = keyName(nextKey++ % options.keysMax);
       const { path, body } = target.build(key);
@@ -116,8 +125,8 @@ export async function runHttpLoad(target: HttpWriteTarget, options: LoadOptions)
   windowTimers.forEach(clearTimeout);
   closeWindow(); // in case a timer was late on a busy machine
   clearInterval(timeoutCheck);
-  for (const connection of connections) connection.close();
+  for (const { connection } of connections) connection.close();
   if (!drained) errors.set('client still waiting at the end', (errors.get('client still waiting at the end') ?? 0) + 1);
   const seconds = durationMs / 1000;
-  return { target: target.name, concurrency, ops, seconds, opsPerSec: ops / seconds, latency: latencySummary(samplesMs), errors };
+  return { target: targets.map((t) => t.name).join(', '), concurrency, ops, seconds, opsPerSec: ops / seconds, latency: latencySummary(samplesMs), errors };
 }

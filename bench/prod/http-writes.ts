@@ -4,7 +4,7 @@
 // each of --rounds rounds), so a change in the shared machine's load hits both alike.
 //
 // Run: npx tsx bench/prod/http-writes.ts [--clients 1,16,64,256] [--seconds 5] [--warmup-seconds 1]
-//        [--rounds 1] [--systems kvlab,etcd] [--target leader|follower] [--keys 100000] [--keep]
+//        [--rounds 1] [--systems kvlab,etcd] [--target leader|follower|all] [--keys 100000] [--keep]
 // Needs the `etcd` binary (Debian etcd-server) on PATH, or ETCD_BINARY.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,8 @@ interface Settings {
   readonly warmupSeconds: number;
   readonly rounds: number;
   readonly systems: System[];
-  readonly target: 'leader' | 'follower';
+  /** Where the clients write: the leader, one follower, or all members round-robin (client i to member i mod 3). */
+  readonly target: 'leader' | 'follower' | 'all';
   readonly keys: number;
   readonly keep: boolean;
 }
@@ -40,7 +41,7 @@ function settingsFrom(args: readonly string[]): Settings {
   const systems = flags.string('--systems', SYSTEMS.join(',')).split(',');
   for (const system of systems) if (!SYSTEMS.includes(system as System)) throw new Error(`--systems: unknown system '${system}' (allowed: ${SYSTEMS.join(', ')})`);
   const target = flags.string('--target', 'leader');
-  if (target !== 'leader' && target !== 'follower') throw new Error(`--target: found '${target}'; allowed: leader, follower`);
+  if (target !== 'leader' && target !== 'follower' && target !== 'all') throw new Error(`--target: found '${target}'; allowed: leader, follower, all`);
   return {
     clients: flags.intList('--clients', [1, 16, 64, 256], 1, 1024),
     seconds: flags.number('--seconds', 5, 0.5, 120),
@@ -54,7 +55,7 @@ function settingsFrom(args: readonly string[]): Settings {
 }
 
 interface SystemUnderTest {
-  readonly target: HttpWriteTarget;
+  readonly targets: readonly HttpWriteTarget[];
   /** The server processes, whose CPU time is read from /proc around each measurement. */
   readonly pids: readonly number[];
 }
@@ -63,17 +64,34 @@ async function startTargets(settings: Settings, dir: string, value: Buffer): Pro
   const targets = new Map<System, SystemUnderTest>();
   if (settings.systems.includes('etcd')) {
     const etcd = await startEtcdCluster(join(dir, 'etcd'), await freeBasePort(etcdPortOffsets(3)));
-    const member = settings.target === 'leader' ? etcd.leader : etcd.members.find((m) => m !== etcd.leader)!;
-    console.log(`etcd: 3 members up, leader ${etcd.leader.name}; writing to ${member.name} (client port ${member.clientPort})`);
-    targets.set('etcd', { target: etcdPutTarget(member, value), pids: etcd.pids });
+    const follower = etcd.members.find((m) => m !== etcd.leader)!;
+    const members = settings.target === 'all' ? etcd.members : [settings.target === 'leader' ? etcd.leader : follower];
+    console.log(`etcd: 3 members up, leader ${etcd.leader.name}; writing to ${members.map((m) => `${m.name} (client port ${m.clientPort})`).join(', ')}`);
+    targets.set('etcd', { targets: members.map((m) => etcdPutTarget(m, value)), pids: etcd.pids });
   }
   if (settings.systems.includes('kvlab')) {
     const kvlab = await startKvlabCluster(join(dir, 'kvlab'), await freeBasePort(kvlabPortOffsets(3)));
-    const node = settings.target === 'leader' ? kvlab.leader : kvlab.followers[0];
-    console.log(`kvlab: 3 nodes up, leader node${kvlab.leader.id}; writing to node${node.id} (HTTP port ${node.httpPort})`);
-    targets.set('kvlab', { target: kvlabPutTarget(node, value), pids: kvlab.nodes.flatMap((n) => (n.pid === null ? [] : [n.pid])) });
+    const nodes = settings.target === 'all' ? kvlab.nodes : [settings.target === 'leader' ? kvlab.leader : kvlab.followers[0]];
+    console.log(`kvlab: 3 nodes up, leader node${kvlab.leader.id}; writing to ${nodes.map((n) => `node${n.id} (HTTP port ${n.httpPort})`).join(', ')}`);
+    targets.set('kvlab', { targets: nodes.map((n) => kvlabPutTarget(n, value)), pids: kvlab.nodes.flatMap((n) => (n.pid === null ? [] : [n.pid])) });
   }
   return targets;
+}
+
+/**
+ * The ratio within each round (the two systems measured back to back, so the machine's drift hits
+ * both alike): the spread says how far one table can be trusted on this machine.
+ */
+function roundRatioLines(settings: Settings, runs: ReadonlyMap<string, Cell[]>): string[] {
+  const lines = ['kvlab/etcd ops/s per round (each round measures both systems back to back):'];
+  for (const clients of settings.clients) {
+    const kvlab = runs.get(`kvlab/${clients}`) ?? [];
+    const etcd = runs.get(`etcd/${clients}`) ?? [];
+    const ratios = kvlab.map((cell, i) => cell.result.opsPerSec / Math.max(1e-9, etcd[i]?.result.opsPerSec ?? Number.NaN));
+    const p99Met = kvlab.filter((cell, i) => etcd[i] !== undefined && cell.result.latency.p99Ms <= etcd[i].result.latency.p99Ms).length;
+    lines.push(`  ${String(clients).padStart(4)} clients: ${ratios.map((r) => r.toFixed(2)).join(', ')}; kvlab p99 <= etcd p99 in ${p99Met} of ${kvlab.length} rounds`);
+  }
+  return lines;
 }
 
 /** The round whose ops/s is the median, so one disturbed round does not decide the table. */
@@ -94,7 +112,7 @@ function totalCpuMs(pids: readonly number[]): number | null {
 async function measureCell(system: SystemUnderTest, settings: Settings, clients: number): Promise<Cell> {
   let cpuAtStart: number | null = null;
   let cpuMs: number | null = null;
-  const result = await runHttpLoad(system.target, {
+  const result = await runHttpLoad(system.targets, {
     concurrency: clients,
     warmupMs: settings.warmupSeconds * 1000,
     durationMs: settings.seconds * 1000,
@@ -140,6 +158,7 @@ async function main(): Promise<void> {
     `${settings.rounds > 1 ? `, median of ${settings.rounds} rounds` : ''}:\n`);
   console.log(resultTable(settings.clients, (clients) => pick('kvlab', clients), (clients) => pick('etcd', clients)));
   if (settings.clients.includes(64)) console.log(`\n${goalLine(pick('kvlab', 64)?.result, pick('etcd', 64)?.result)}`);
+  if (settings.rounds > 1 && targets.size === 2) console.log(`\n${roundRatioLines(settings, runs).join('\n')}`);
   console.log(`uptime at the end: ${uptimeLine()}`);
 }
 

@@ -155,10 +155,9 @@ export class LocalCluster {
       }
       await sleep(50);
     }
-    throw new Error(`no leader among nodes ${nodes.join(', ')} within ${timeoutMs} ms`);
+    throw new Error(`no leader among nodes ${nodes.join(', ')} within ${timeoutMs} ms\n${await this.describeNodes(nodes)}`);
   }
 
-  /** PUT through node i, retried while the cluster answers 503/504 (an election): as clients should. */
   /** Waits until node i answers /v1/cluster with its own row up (started and serving). */
   async waitUp(i: number, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -170,6 +169,24 @@ export class LocalCluster {
     throw new Error(`node ${i} not up within ${timeoutMs} ms`);
   }
 
+  /**
+   * For a failure message: each node's process state, its own row of /v1/cluster, and its last log
+   * lines — what a post-mortem of a stalled cluster needs first.
+   */
+  async describeNodes(nodes: readonly number[], logLinesMax = 8): Promise<string> {
+    const parts: string[] = [];
+    for (const i of nodes) {
+      const child = this.children.get(i)?.process;
+      const proc = !child ? 'not started here' : child.exitCode !== null ? `exited ${child.exitCode}` : child.signalCode ? `killed by ${child.signalCode}` : `running (pid ${child.pid})`;
+      const row = (await this.status(i))?.nodes.find((n) => n.id === i);
+      const rowText = row ? `${row.role} term ${row.term} commit ${row.commitIndex} applied ${row.appliedIndex}` : 'no /v1/cluster answer';
+      const lines = this.logLines(i).slice(-logLinesMax).map((l) => `    ${JSON.stringify(l)}`);
+      parts.push(`node ${i}: ${proc}; ${rowText}\n${lines.join('\n')}`);
+    }
+    return parts.join('\n');
+  }
+
+  /** PUT through node i, retried while the cluster answers 503/504 (an election): as clients should. */
   async put(i: number, key: string, value: string, retryMs = 5_000): Promise<number> {
     const deadline = Date.now() + retryMs;
     for (;;) {
@@ -197,7 +214,9 @@ export class LocalCluster {
       if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
     await Promise.all([...this.children.values()].map((c) => c.exited));
-    this.removeDir();
+    // KVLAB_TEST_KEEP=1 keeps configs, data and node logs for a post-mortem.
+    if (process.env.KVLAB_TEST_KEEP === '1') console.error(`kept cluster directory ${this.dir}`);
+    else this.removeDir();
   }
 }
 

@@ -28,7 +28,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | null | undef
     if (value !== null && value !== undefined) return value;
     await sleep(50);
   }
-  throw new Error(`${what}: not within ${timeoutMs} ms (seed ${SEED})`);
+  throw new Error(`${what}: not within ${timeoutMs} ms (seed ${SEED})\n${await cluster.describeNodes(all)}`);
 }
 
 async function putAll(through: number, from: number, to: number): Promise<void> {
