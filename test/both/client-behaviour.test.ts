@@ -41,9 +41,10 @@ async function simulatedWorld(): Promise<World> {
 async function realWorld(): Promise<World> {
   const cluster = await LocalCluster.create(3, 0, 4242);
   for (const i of [1, 2, 3]) cluster.spawnChild(i);
-  await cluster.waitLeader([1, 2, 3]);
   // A leader may answer before the others listen; a node's HTTP port opens after its RESP port.
   for (const i of [1, 2, 3]) await cluster.waitUp(i);
+  // Every test may use any node: each must know the leader, or it answers CLUSTERDOWN (retry).
+  await cluster.waitLeaderKnown([1, 2, 3]);
   return {
     resp: (i) => ({ host: '127.0.0.1', port: clusterPorts(cluster.basePort, i).resp }),
     http: (i) => `http://${cluster.httpAddr(i)}`,

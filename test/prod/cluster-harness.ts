@@ -158,6 +158,26 @@ export class LocalCluster {
     throw new Error(`no leader among nodes ${nodes.join(', ')} within ${timeoutMs} ms\n${await this.describeNodes(nodes)}`);
   }
 
+  /**
+   * Waits until every node of `nodes` names the same leader, one of them, that says it leads. A node
+   * that has not heard from the leader yet answers CLUSTERDOWN / 503 (correctly: its link to the
+   * leader may still be in reconnect backoff right after start), so tests that use every node wait
+   * for this, not just for some node to lead.
+   */
+  async waitLeaderKnown(nodes: readonly number[], timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const leaders = await Promise.all(nodes.map(async (i) => (await this.status(i))?.leader ?? null));
+      const leader = leaders[0];
+      if (leader !== null && nodes.includes(leader) && leaders.every((l) => l === leader)) {
+        const own = await this.status(leader);
+        if (own?.nodes.some((n) => n.id === leader && n.role === 'leader')) return leader;
+      }
+      await sleep(50);
+    }
+    throw new Error(`nodes ${nodes.join(', ')} did not agree on a leader within ${timeoutMs} ms\n${await this.describeNodes(nodes)}`);
+  }
+
   /** Waits until node i answers /v1/cluster with its own row up (started and serving). */
   async waitUp(i: number, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -47,7 +47,8 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
     const up = captured();
     expect(await clusterCommand(['up', '--dir', cluster.dir], up.output), up.err.join('')).toBe(0);
     expect(up.out.join('')).toMatch(/node3 pid \d+/);
-    const leader = await cluster.waitLeader(all);
+    // Every node must know the leader before node 3 answers a linearizable read (else 503, retry).
+    const leader = await cluster.waitLeaderKnown(all);
     const status = await eventually('status with every node up', async () => {
       const io = captured();
       const code = await clusterCommand(['status', '--dir', cluster.dir], io.output);
