@@ -1,9 +1,10 @@
 // redis-benchmark -t set,get -c 50 against a 3-node kvlab cluster's RESP port (the leader's and a
 // follower's) and against one redis-server with appendfsync always: SET/s and GET/s side by side.
-// Every run is bounded in time: a short probe run measures the rate, and the real run gets a request
-// count (-n) sized for about --seconds, killed if it takes far longer.
+// Every run is bounded in time: a short probe run measures the rate, a warm-up of about
+// --warmup-seconds follows, and the measured run gets a request count (-n) sized for about --seconds,
+// killed if it takes far longer.
 //
-// Run: npx tsx bench/prod/redis-benchmark.ts [--seconds 5] [--clients 50] [--requests N]
+// Run: npx tsx bench/prod/redis-benchmark.ts [--seconds 5] [--warmup-seconds 3] [--clients 50] [--requests N]
 //        [--targets kvlab-leader,kvlab-follower,redis] [--keep]
 // Needs redis-benchmark, redis-server and redis-cli (Debian redis-tools, redis-server) on PATH.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,16 +63,28 @@ async function redisBenchmark(port: number, clients: number, requests: number, t
   return { requests, tests, problem: `redis-benchmark ${args.join(' ')}: ${how}; ${(result.stderr || result.stdout).trim().slice(-500)}` };
 }
 
-/** Probe, then a run sized for `seconds` at the probe's SET rate (the slower of the two tests). */
-async function measure(port: number, clients: number, seconds: number, fixedRequests: number | undefined): Promise<RunResult> {
-  let requests = fixedRequests;
-  if (requests === undefined) {
-    const probe = await redisBenchmark(port, clients, probeRequests, runSlackMs + 60_000);
-    if (probe.problem) return probe;
-    const setRate = probe.tests.get('SET')!.perSec;
-    requests = Math.max(requestsMin, Math.min(requestsMax, Math.round((setRate * seconds) / 1000) * 1000));
+function sizedRequests(setPerSec: number, seconds: number): number {
+  return Math.max(requestsMin, Math.min(requestsMax, Math.round((setPerSec * seconds) / 1000) * 1000));
+}
+
+/**
+ * Probe, warm up, then measure. The probe (2,000 requests) gives a first rate; the warm-up runs for
+ * about --warmup-seconds so a freshly started Node.js server is measured after V8 has optimised its
+ * hot paths, not while it still runs them cold (the first seconds of a new kvlab node are slower,
+ * see docs/benchmarks-prod.md); the measured run is sized from the warm-up's SET rate.
+ */
+async function measure(port: number, clients: number, seconds: number, warmupSeconds: number, fixedRequests: number | undefined): Promise<RunResult> {
+  const timeoutFor = (s: number) => Math.round(s * 1000 * runTimeFactorMax) + runSlackMs;
+  if (fixedRequests !== undefined && warmupSeconds === 0) return redisBenchmark(port, clients, fixedRequests, timeoutFor(seconds));
+  const probe = await redisBenchmark(port, clients, probeRequests, runSlackMs + 60_000);
+  if (probe.problem) return probe;
+  let setRate = probe.tests.get('SET')!.perSec;
+  if (warmupSeconds > 0) {
+    const warm = await redisBenchmark(port, clients, sizedRequests(setRate, warmupSeconds), timeoutFor(warmupSeconds));
+    if (warm.problem) return warm;
+    setRate = warm.tests.get('SET')!.perSec;
   }
-  return redisBenchmark(port, clients, requests, Math.round(seconds * 1000 * runTimeFactorMax) + runSlackMs);
+  return redisBenchmark(port, clients, fixedRequests ?? sizedRequests(setRate, seconds), timeoutFor(seconds));
 }
 
 async function startTargets(names: readonly TargetName[], dir: string): Promise<Map<TargetName, number>> {
@@ -92,8 +105,9 @@ async function startTargets(names: readonly TargetName[], dir: string): Promise<
 }
 
 async function main(): Promise<void> {
-  const flags = new Flags(process.argv.slice(2), ['--seconds', '--clients', '--requests', '--targets'], ['--keep']);
+  const flags = new Flags(process.argv.slice(2), ['--seconds', '--warmup-seconds', '--clients', '--requests', '--targets'], ['--keep']);
   const seconds = flags.number('--seconds', 5, 1, 120);
+  const warmupSeconds = flags.number('--warmup-seconds', 3, 0, 120);
   const clients = flags.int('--clients', 50, 1, 10_000);
   const fixedRequests = flags.optionalInt('--requests');
   const names = flags.string('--targets', TARGETS.join(',')).split(',') as TargetName[];
@@ -105,7 +119,7 @@ async function main(): Promise<void> {
   const rows = ['| target | SET/s | SET p50 ms | SET p99 ms | GET/s | GET p50 ms | GET p99 ms | requests (-n) |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
   let leaderSets: number | undefined;
   for (const name of names) {
-    const result = await measure(ports.get(name)!, clients, seconds, fixedRequests);
+    const result = await measure(ports.get(name)!, clients, seconds, warmupSeconds, fixedRequests);
     if (result.problem) console.log(`${name}: ${result.problem}`);
     const set = result.tests.get('SET');
     const get = result.tests.get('GET');
