@@ -178,6 +178,7 @@ export class TcpNetwork implements Network {
         const previous = this.inboundByPeer.get(peer);
         this.inboundByPeer.set(peer, connection);
         if (previous !== undefined && previous !== connection) previous.destroy();
+        this.links.get(peer)?.peerIsUp();
       },
       refused: (claimedPeer, reason) => {
         const stats = claimedPeer === null ? undefined : this.peerStats.get(claimedPeer);

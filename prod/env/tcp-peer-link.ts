@@ -63,6 +63,20 @@ export class PeerLink {
     if (this.socket !== null) this.socket.destroy(); // 'close' reconnects to the new address
   }
 
+  /**
+   * The peer just dialed us and passed the handshake, so it is up and listening: if we are waiting out
+   * a reconnect backoff to it, dial now. Without this, a node started (or restarted) while its peers
+   * were backing off stays unreachable from them for up to reconnectDelayMsMax — it hears from no
+   * leader, campaigns in vain, and a snapshot or catch-up waits that long.
+   */
+  peerIsUp(): void {
+    if (this.state !== 'backoff') return;
+    this.clearTimer();
+    this.backoff.reset();
+    this.context.tracer.emit('tcp.redial', { peer: this.peer, reason: 'the peer connected to us' });
+    this.dial();
+  }
+
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';

@@ -146,6 +146,31 @@ describe('TcpNetwork', () => {
     expect(stats.disconnects).toBe(1);
   });
 
+  it('dials a peer at once when it connects to us, instead of waiting out the reconnect backoff', async () => {
+    // A backoff of 60 s: node 1's only way to reach node 2 within this test is to redial when node 2
+    // dials it. Node 2 starts after node 1 failed to reach it (nothing listened on its port yet).
+    const slowRedial = { reconnectDelayMsMin: 60_000, reconnectDelayMsMax: 60_000 };
+    const a = await startNode(1, { limits: slowRedial });
+    const reserved = await listenRaw(() => {});
+    const port = reserved.port;
+    await new Promise((resolve) => reserved.server.close(resolve));
+    a.network.setPeer(nodeId(2), { host: '127.0.0.1', port });
+    // A frame is dropped as unreachable once the refused dial closed (queued frames go with it) or
+    // when sent during the backoff: either way node 1 is now waiting out its 60 s.
+    const dropped = () => a.network.stats().peers.get(nodeId(2))!.framesDroppedUnreachable;
+    await waitFor(() => {
+      a.network.send(nodeId(2), text('probe'));
+      return dropped() > 0;
+    }, 'node 1 to fail its first dial and back off');
+    const b = await startNode(2, { port, limits: slowRedial });
+    b.network.setPeer(nodeId(1), a.address);
+    await waitFor(() => a.network.stats().peers.get(nodeId(2))!.connected, 'node 1 to redial node 2 once node 2 connected');
+    a.network.send(nodeId(2), text('after'));
+    await waitFor(() => b.received.length === 1, 'the frame sent after the redial');
+    expect(b.received).toEqual([{ from: 1, text: 'after' }]);
+    expect(a.network.stats().peers.get(nodeId(2))!.connects).toBe(1);
+  });
+
   it('bounds the queue of a peer that never answers the handshake, dropping the oldest', async () => {
     const silent = await listenRaw(() => {});
     const a = await startNode(1, { limits: { queueFramesMax: 64, frameBytesMax: 4096, queueBytesMax: 1 << 20 } });
