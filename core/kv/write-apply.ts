@@ -66,6 +66,13 @@ export function applyWrite(ws: WriteSet, write: KvWrite, atMs: number): KvResult
 }
 
 function applySet(ws: WriteSet, write: Extract<KvWrite, { op: 'set' }>, atMs: number): KvResult {
+  if (write.condition === undefined && !write.returnPrevious && !write.keepTtl) {
+    // A plain SET replaces whatever is there, expired or not, so it need not read it: in production
+    // that read is a synchronous LevelDB lookup on every node for every SET of a key not written lately.
+    if (write.expireAtMs !== undefined && write.expireAtMs <= atMs) ws.delete(write.key);
+    else ws.put(write.key, makeRecord(write.value, write.expireAtMs));
+    return ok;
+  }
   const current = live(ws, write.key, atMs);
   const previous = current?.value ?? null;
   const holds = write.condition === 'nx' ? current === undefined : write.condition === 'xx' ? current !== undefined : true;
