@@ -10,6 +10,7 @@ import { clusterCommand, mergeStatus } from '../../prod/cli/cluster.ts';
 import { nodeCommand } from '../../prod/cli/node.ts';
 import { readClusterDir } from '../../prod/node/local/cluster-dir.ts';
 import type { Probe } from '../../prod/node/local/probe.ts';
+import { pickBasePort } from './cluster-harness.ts';
 import { FakeHost, freePorts, tempDir } from './node-harness.ts';
 
 function captured() {
@@ -146,20 +147,28 @@ describe('kvlab node exit codes', () => {
 
   it('exit 0 after SIGTERM, with the lock released', async () => {
     const dir = join(root.path, 'one');
-    const [base] = await freePorts(1);
-    await clusterCommand(['init', '--nodes', '1', '--dir', dir, '--base-port', String(Math.min(base, 60000))], captured().output);
+    // All three of the node's ports must be free (RESP, HTTP, Raft), not just the base port.
+    const base = await pickBasePort(1, 4711);
+    await clusterCommand(['init', '--nodes', '1', '--dir', dir, '--base-port', String(base)], captured().output);
     const signals = new EventEmitter();
     const stdout = new PassThrough();
     const lines: string[] = [];
+    const errors: string[] = [];
     stdout.on('data', (c) => lines.push(...String(c).split('\n').filter(Boolean)));
     const running = nodeCommand(['--config', join(dir, 'node1.json')], {
       stdout,
-      stderr: () => {},
+      stderr: (text) => errors.push(text),
       signals: signals as never,
       exitGuardMs: 0,
       startOptions: { createHost: (parts) => new FakeHost(parts) },
     });
-    while (!lines.some((l) => l.includes('"node.ready"'))) await new Promise((r) => setTimeout(r, 10));
+    let exitCode: number | undefined;
+    void running.then((code) => (exitCode = code));
+    while (!lines.some((l) => l.includes('"node.ready"'))) {
+      // A node that cannot start (a port taken meanwhile, say) exits: say why instead of waiting forever.
+      if (exitCode !== undefined) throw new Error(`the node exited ${exitCode} before it was ready: ${errors.join('')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
     signals.emit('SIGTERM', 'SIGTERM');
     expect(await running).toBe(0);
     expect(existsSync(join(dir, 'node1', 'LOCK'))).toBe(false);
