@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 
 const HOST = '127.0.0.1';
 const basePortMin = 20_000;
-const basePortMax = 40_000;
+// Below Linux's ephemeral range (32768+), where outgoing connections may take a port between our check and the bind.
+const basePortMax = 32_000;
 const attemptsMax = 50;
 
 function canBind(port: number): Promise<boolean> {

@@ -18,7 +18,9 @@ export const quietOutput = { out: () => {}, err: () => {} };
 /** Raft timing for tests: 30 ms heartbeats, a 500 ms election timeout: quick elections, yet robust to a busy machine. */
 const TEST_RAFT = { tickMs: 10, heartbeatTicks: 3, electionTicks: 50 };
 const BASE_PORT_MIN = 20_000;
-const BASE_PORT_SPAN = 38_000;
+// Bases 20000..31999: every port (base + up to 216) stays below Linux's ephemeral range (32768+), where an
+// outgoing connection could take one between our check and the node's bind.
+const BASE_PORT_SPAN = 12_000;
 const BASE_PORT_ATTEMPTS = 20;
 
 function portFree(port: number): Promise<boolean> {
