@@ -57,12 +57,11 @@ export function keyName(index: number): string {
 }
 
 /**
- * Runs the load against one target, or spreads it over several (client i uses targets[i % n]), as a
- * client library balancing over a cluster's endpoints does.
+ * Runs the load against the targets: client i uses targets[i % n] (one target, or several as a client
+ * library balancing over a cluster's endpoints does).
  */
-export async function runHttpLoad(targetOrTargets: HttpWriteTarget | readonly HttpWriteTarget[], options: LoadOptions): Promise<LoadResult> {
+export async function runHttpLoad(targets: readonly HttpWriteTarget[], options: LoadOptions): Promise<LoadResult> {
   const { concurrency, warmupMs, durationMs } = options;
-  const targets: readonly HttpWriteTarget[] = Array.isArray(targetOrTargets) ? targetOrTargets : [targetOrTargets as HttpWriteTarget];
   if (targets.length === 0) throw new Error('runHttpLoad: no target');
   const connections = Array.from({ length: concurrency }, (_, i) => {
     const target = targets[i % targets.length];

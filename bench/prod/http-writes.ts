@@ -87,8 +87,9 @@ function roundRatioLines(settings: Settings, runs: ReadonlyMap<string, Cell[]>):
   for (const clients of settings.clients) {
     const kvlab = runs.get(`kvlab/${clients}`) ?? [];
     const etcd = runs.get(`etcd/${clients}`) ?? [];
-    const ratios = kvlab.map((cell, i) => cell.result.opsPerSec / Math.max(1e-9, etcd[i]?.result.opsPerSec ?? Number.NaN));
-    const p99Met = kvlab.filter((cell, i) => etcd[i] !== undefined && cell.result.latency.p99Ms <= etcd[i].result.latency.p99Ms).length;
+    // Round r of one system pairs with round r of the other (both lists are in round order).
+    const ratios = kvlab.map((cell, i) => cell.result.opsPerSec / etcd[i].result.opsPerSec);
+    const p99Met = kvlab.filter((cell, i) => cell.result.latency.p99Ms <= etcd[i].result.latency.p99Ms).length;
     lines.push(`  ${String(clients).padStart(4)} clients: ${ratios.map((r) => r.toFixed(2)).join(', ')}; kvlab p99 <= etcd p99 in ${p99Met} of ${kvlab.length} rounds`);
   }
   return lines;

@@ -120,7 +120,7 @@ async function measure(cluster: KvlabCluster, clients: number, seconds: number, 
       generatorAfter = process.cpuUsage(generatorBefore);
     }, (warmupSeconds + seconds) * 1000),
   ];
-  const load = await runHttpLoad(kvlabPutTarget(cluster.leader, benchValue(VALUE_BYTES)), {
+  const load = await runHttpLoad([kvlabPutTarget(cluster.leader, benchValue(VALUE_BYTES))], {
     concurrency: clients,
     warmupMs: warmupSeconds * 1000,
     durationMs: seconds * 1000,

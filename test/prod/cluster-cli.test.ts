@@ -10,14 +10,8 @@ import { clusterCommand, mergeStatus } from '../../prod/cli/cluster.ts';
 import { nodeCommand } from '../../prod/cli/node.ts';
 import { readClusterDir } from '../../prod/node/local/cluster-dir.ts';
 import type { Probe } from '../../prod/node/local/probe.ts';
-import { pickBasePort } from './cluster-harness.ts';
+import { captured, pickBasePort } from './cluster-harness.ts';
 import { FakeHost, freePorts, tempDir } from './node-harness.ts';
-
-function captured() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { output: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
 
 const root = tempDir('kvlab-cluster-cli-');
 afterAll(root.remove);

@@ -15,6 +15,13 @@ import { tempDir } from './node-harness.ts';
 
 export const quietOutput = { out: () => {}, err: () => {} };
 
+/** A CLI output that keeps what was written, for assertions. */
+export function captured() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { output: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
 /** Raft timing for tests: 30 ms heartbeats, a 500 ms election timeout: quick elections, yet robust to a busy machine. */
 const TEST_RAFT = { tickMs: 10, heartbeatTicks: 3, electionTicks: 50 };
 const BASE_PORT_MIN = 20_000;
@@ -52,7 +59,13 @@ export interface NodeChild {
 export class LocalCluster {
   readonly children = new Map<number, NodeChild>();
 
-  private constructor(readonly dir: string, readonly basePort: number, readonly nodes: number, private readonly removeDir: () => void) {}
+  private constructor(
+    readonly dir: string,
+    readonly basePort: number,
+    readonly nodes: number,
+    readonly seed: number,
+    private readonly removeDir: () => void,
+  ) {}
 
   /** `cluster init` of `nodes` nodes plus configs for `spares` more that join later (join: true). */
   static async create(nodes: number, spares: number, seed: number): Promise<LocalCluster> {
@@ -60,7 +73,7 @@ export class LocalCluster {
     const basePort = await pickBasePort(nodes + spares, seed);
     const code = await clusterCommand(['init', '--nodes', String(nodes), '--dir', dir.path, '--base-port', String(basePort), '--cluster-id', `test-${seed}`], quietOutput);
     if (code !== 0) throw new Error(`cluster init failed (${code})`);
-    const cluster = new LocalCluster(dir.path, basePort, nodes, dir.remove);
+    const cluster = new LocalCluster(dir.path, basePort, nodes, seed, dir.remove);
     for (let i = 1; i <= nodes; i++) cluster.editConfig(i, (c) => ({ ...c, raft: { ...(c.raft as object), ...TEST_RAFT } }));
     for (let i = nodes + 1; i <= nodes + spares; i++) cluster.writeSpareConfig(i);
     return cluster;
@@ -169,15 +182,30 @@ export class LocalCluster {
   async waitLeaderKnown(nodes: readonly number[], timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const leaders = await Promise.all(nodes.map(async (i) => (await this.status(i))?.leader ?? null));
-      const leader = leaders[0];
-      if (leader !== null && nodes.includes(leader) && leaders.every((l) => l === leader)) {
-        const own = await this.status(leader);
-        if (own?.nodes.some((n) => n.id === leader && n.role === 'leader')) return leader;
-      }
+      const statuses = await Promise.all(nodes.map((i) => this.status(i)));
+      const leader = statuses[0]?.leader ?? null;
+      const leaderStatus = leader === null ? undefined : statuses[nodes.indexOf(leader)];
+      const agreed = statuses.every((s) => s?.leader === leader);
+      if (agreed && leaderStatus?.nodes.some((n) => n.id === leader && n.role === 'leader')) return leader!;
       await sleep(50);
     }
     throw new Error(`nodes ${nodes.join(', ')} did not agree on a leader within ${timeoutMs} ms\n${await this.describeNodes(nodes)}`);
+  }
+
+  /**
+   * Polls `probe` until it yields a value. On timeout it fails naming `what` (a function is asked
+   * then, so it can say what was still missing) and describing every node of the cluster.
+   */
+  async eventually<T>(what: string | (() => string), probe: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const value = await probe().catch(() => null);
+      if (value !== null && value !== undefined) return value;
+      await sleep(50);
+    }
+    const label = typeof what === 'string' ? what : what();
+    const ids = [...new Set([...Array.from({ length: this.nodes }, (_, k) => k + 1), ...this.children.keys()])].sort((a, b) => a - b);
+    throw new Error(`${label}: not within ${timeoutMs} ms (seed ${this.seed})\n${await this.describeNodes(ids)}`);
   }
 
   /** Waits until node i answers /v1/cluster with its own row up (started and serving). */

@@ -11,7 +11,7 @@ import { clusterCommand } from '../../prod/cli/cluster.ts';
 import { isAlive, NODE_PROCESS_ENTRY, waitExit } from '../../prod/node/local/processes.ts';
 import { parseHistory } from '../../sim/check/history.ts';
 import { checkLinearizability } from '../../sim/check/linearizability.ts';
-import { LocalCluster, quietOutput, runWorkload, sleep } from './cluster-harness.ts';
+import { captured, LocalCluster, quietOutput, runWorkload, sleep } from './cluster-harness.ts';
 
 const SEED = Number(process.env.KVLAB_TEST_SEED ?? 20_251);
 let cluster: LocalCluster;
@@ -25,23 +25,6 @@ afterAll(async () => {
   await cluster?.cleanup();
 });
 
-function captured() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { output: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | null | undefined;
-  while (Date.now() < deadline) {
-    last = await probe().catch(() => null);
-    if (last !== null && last !== undefined) return last;
-    await sleep(50);
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms (seed ${SEED})`);
-}
-
 describe(`a real 3-node cluster (seed ${SEED})`, () => {
   it('cluster up starts every node; status shows them up with one leader', async () => {
     const up = captured();
@@ -49,7 +32,7 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
     expect(up.out.join('')).toMatch(/node3 pid \d+/);
     // Every node must know the leader before node 3 answers a linearizable read (else 503, retry).
     const leader = await cluster.waitLeaderKnown(all);
-    const status = await eventually('status with every node up', async () => {
+    const status = await cluster.eventually('status with every node up', async () => {
       const io = captured();
       const code = await clusterCommand(['status', '--dir', cluster.dir], io.output);
       const body = JSON.parse(io.out.join(''));
@@ -85,7 +68,7 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
   it('restarted nodes rejoin from their data', async () => {
     for (const i of all) cluster.spawnChild(i);
     await cluster.waitLeader(all);
-    for (const i of all) expect(await eventually(`node ${i} serves the old value`, () => cluster.get(i, 'greeting'))).toBe('hello');
+    for (const i of all) expect(await cluster.eventually(`node ${i} serves the old value`, () => cluster.get(i, 'greeting'))).toBe('hello');
   });
 
   it('SIGTERM of the leader hands leadership over and exits 0; the node catches up after a restart', async () => {
@@ -98,7 +81,7 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
     await cluster.waitLeader(others, 5_000);
     expect(await cluster.put(others[0], 'while-down', 'written')).toBe(204);
     cluster.spawnChild(leader);
-    expect(await eventually('the restarted node has the write it missed', () => cluster.get(leader, 'while-down', 'stale'))).toBe('written');
+    expect(await cluster.eventually('the restarted node has the write it missed', () => cluster.get(leader, 'while-down', 'stale'))).toBe('written');
   });
 
   it('kill -9 of the leader under write load loses no acknowledged write (linearizable history)', async () => {
@@ -142,12 +125,12 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
       body: JSON.stringify({ id: 4, raftAddr: spare.listen.raft, respAddr: spare.listen.resp, httpAddr: spare.listen.http }),
     });
     expect(response.status, await response.clone().text()).toBe(200);
-    await eventually('node 4 promoted to voter', async () => {
+    await cluster.eventually('node 4 promoted to voter', async () => {
       const status = await cluster.status(leader);
       const row = status?.nodes.find((n) => n.id === 4);
       return row && row.role === 'follower' && row.up ? row : null;
     });
-    expect(await eventually('node 4 serves reads', () => cluster.get(4, 'greeting'))).toBe('hello');
+    expect(await cluster.eventually('node 4 serves reads', () => cluster.get(4, 'greeting'))).toBe('hello');
     // The leader promoted it on its own (whichever node leads by then).
     const memberLines = all.flatMap((i) => cluster.logLines(i)).filter((l) => String(l.kind).startsWith('member.'));
     expect(memberLines.some((l) => l.kind === 'member.promoted' && l.id === 4), JSON.stringify(memberLines)).toBe(true);
@@ -157,20 +140,14 @@ describe(`a real 3-node cluster (seed ${SEED})`, () => {
     const leader = await cluster.waitLeader(all);
     const response = await fetch(`http://${cluster.httpAddr(leader)}/v1/members/4`, { method: 'DELETE' });
     expect(response.status, await response.clone().text()).toBe(200);
-    await eventually('node 4 gone from the leader\'s view', async () => ((await cluster.status(leader))?.nodes.some((n) => n.id === 4) === false ? true : null));
+    await cluster.eventually('node 4 gone from the leader\'s view', async () => ((await cluster.status(leader))?.nodes.some((n) => n.id === 4) === false ? true : null));
     // A removed node is not told (Raft stops replicating to it); its former peers drop it from their
     // transport. A member that never knew node 4's address (it applied the add and the removal
     // together, catching up) has no link to drop.
     const knewNode4 = (i: number) => cluster.logLines(i).some((l) => (l.kind === 'member.learned' || l.kind === 'member.change') && l.id === 4);
     const notYet = () => all.filter((i) => knewNode4(i) && !cluster.logLines(i).some((l) => l.kind === 'member.dropped' && l.id === 4));
     // Generous: address polling runs once a second per node, and CI runs two test files at once on two cores.
-    try {
-      await eventually('every member dropped node 4', async () => (notYet().length === 0 ? true : null), 40_000);
-    } catch (error) {
-      // Name the members still missing when the wait gave up (this has failed once in CI-like runs).
-      const tails = notYet().map((i) => `node${i}: ${JSON.stringify(cluster.logLines(i).slice(-8).map((l) => l.kind))}`);
-      throw new Error(`${(error as Error).message}; still waiting at the end: ${tails.join('; ')}`);
-    }
+    await cluster.eventually(() => `every member dropped node 4 (still waiting at the end: ${notYet().join(', ')})`, async () => (notYet().length === 0 ? true : null), 40_000);
     expect(await cluster.put(leader, 'after-remove', 'ok')).toBe(204);
     cluster.children.get(4)!.process.kill('SIGTERM');
     expect(await cluster.children.get(4)!.exited).toBe(0);

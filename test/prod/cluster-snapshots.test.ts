@@ -3,7 +3,7 @@
 // up from state bytes the leader's LevelDB engine exported on demand, and every node restarted after
 // kill -9 recovers from its marker snapshot plus its engine, losing no acknowledged write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalCluster, sleep } from './cluster-harness.ts';
+import { LocalCluster } from './cluster-harness.ts';
 
 const SEED = Number(process.env.KVLAB_TEST_SEED ?? 20_252);
 const all = [1, 2, 3];
@@ -21,15 +21,7 @@ afterAll(async () => {
   await cluster?.cleanup();
 });
 
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => null);
-    if (value !== null && value !== undefined) return value;
-    await sleep(50);
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms (seed ${SEED})\n${await cluster.describeNodes(all)}`);
-}
+const eventually = <T>(what: string, probe: () => Promise<T | null | undefined>) => cluster.eventually(what, probe, WAIT_MS);
 
 async function putAll(through: number, from: number, to: number): Promise<void> {
   for (let k = from; k < to; k++) expect(await cluster.put(through, `k${k}`, `v${k}`)).toBe(204);
