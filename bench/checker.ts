@@ -3,10 +3,10 @@
 // 1% failed writes), parsed and checked; then the same history with one read changed to a value
 // never written (not linearizable); then a hot single key. Prints wall and CPU time of each phase.
 // Goal: the 100,000-op check under 0.5 s.
-import { plural } from '../sim/check/describe-operation.ts';
-import { parseHistory } from '../sim/check/history.ts';
-import { checkLinearizability, type LinearizabilityResult } from '../sim/check/linearizability.ts';
-import { generateRegisterHistory, replaceReadWithUnwritten } from '../sim/check/register-history-generator.ts';
+import { plural } from '../check/describe-operation.ts';
+import { parseHistory } from '../check/history.ts';
+import { checkLinearizability, type LinearizabilityResult } from '../check/linearizability.ts';
+import { generateRegisterHistory, replaceReadWithUnwritten } from '../check/register-history-generator.ts';
 
 interface Timed<T> {
   readonly value: T;

@@ -10,7 +10,7 @@ import { onCleanup } from './cleanup.ts';
 import { httpJson, sleep } from './http-json.ts';
 import type { HttpWriteTarget } from './http-load.ts';
 
-export const KVLAB_CLI = fileURLToPath(new URL('../../prod/cli/kvlab.mjs', import.meta.url));
+export const KVLAB_CLI = fileURLToPath(new URL('../../cli/kvlab.mjs', import.meta.url));
 const HOST = '127.0.0.1';
 const initTimeoutMs = 30_000;
 const upTimeoutMs = 60_000;

@@ -4,6 +4,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { nodeCommand } = await import('../cli/node.ts');
+const { nodeCommand } = await import('../../cli/node.ts');
 const code = await nodeCommand(process.argv.slice(2));
 process.exitCode = code;

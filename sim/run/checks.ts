@@ -1,8 +1,8 @@
 // The end-of-run checks: linearizability of the client history, the Raft invariants seen online,
 // durability of every acknowledged write, and liveness after the heal.
 import { firstGroup } from '../../core/node/kv-node.ts';
-import type { Operation } from '../check/history.ts';
-import { checkLinearizability } from '../check/linearizability.ts';
+import type { Operation } from '../../check/history.ts';
+import { checkLinearizability } from '../../check/linearizability.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { CheckResult } from './run-types.ts';

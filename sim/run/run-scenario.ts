@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Random } from '../../core/env/random.ts';
 import { firstGroup } from '../../core/node/kv-node.ts';
 import { AssertionFailure, type NodeId } from '../../core/types.ts';
-import { HistoryWriter } from '../check/history.ts';
+import { HistoryWriter } from '../../check/history.ts';
 import type { EventId } from '../kernel/simulator.ts';
 import { FaultRunner, type FaultHooks } from '../nemesis/fault-runner.ts';
 import { enabledKinds, sampleFault, sampleRange } from '../nemesis/random-nemesis.ts';

@@ -3,7 +3,7 @@
 // membership faults can add them.
 import type { Env } from '../../core/env/index.ts';
 import { MemoryEngine } from '../../core/kv/memory-engine.ts';
-import { PersistentSimEngine } from '../../core/kv/persistent-sim-engine.ts';
+import { PersistentSimEngine } from '../engine/persistent-sim-engine.ts';
 import { KvNode, firstGroup } from '../../core/node/kv-node.ts';
 import { nodeConfigDefaults, type NodeConfig } from '../../core/node/node-config.ts';
 import { decodeFrame, describeFrame } from '../../core/codec/frame.ts';

@@ -6,8 +6,8 @@ import type { Tracer } from '../../core/env/tracer.ts';
 import type { KvResult, KvWrite } from '../../core/kv/commands.ts';
 import type { ClientError, KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
 import type { NodeId } from '../../core/types.ts';
-import type { HistoryF, OperationCall } from '../check/history-types.ts';
-import type { HistoryWriter } from '../check/history.ts';
+import type { HistoryF, OperationCall } from '../../check/history-types.ts';
+import type { HistoryWriter } from '../../check/history.ts';
 
 export interface ClientWorld {
   nowUs(): number;

@@ -1,6 +1,6 @@
 // Chooses the next operation kind by the scenario's relative weights.
 import type { Random } from '../../core/env/random.ts';
-import type { HistoryF } from '../check/history-types.ts';
+import type { HistoryF } from '../../check/history-types.ts';
 
 export interface OperationMix {
   readonly get: number;

@@ -3,8 +3,8 @@
 // (start, crash, restart, pause, resume, stop) go through the xstate lifecycle machine and are traced.
 import type { Env } from '../../core/env/index.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
-import { advanceLifecycle, initialLifecycle, lifecycleState } from '../../core/node/lifecycle-machine.ts';
-import type { LifecycleEventType, LifecycleSnapshot, LifecycleState } from '../../core/node/lifecycle-machine.ts';
+import { advanceLifecycle, initialLifecycle, lifecycleState } from './lifecycle-machine.ts';
+import type { LifecycleEventType, LifecycleSnapshot, LifecycleState } from './lifecycle-machine.ts';
 import { assert, KvlabError } from '../../core/types.ts';
 import type { NodeId } from '../../core/types.ts';
 import { ownerIdMax, Simulator } from '../kernel/simulator.ts';

@@ -5,7 +5,7 @@ import { KV_BUGS } from '../../core/kv/bugs.ts';
 import { RAFT_BUGS } from '../../core/raft/bugs.ts';
 import { STORAGE_BUGS } from '../../core/storage/bugs.ts';
 import { KvlabError } from '../../core/types.ts';
-import { bugsCommand } from '../../prod/cli/bugs.ts';
+import { bugsCommand } from '../../cli/bugs.ts';
 import { BUG_REGISTRY, bugScenarioPath, findBug, validateBugNames } from '../../sim/bugs/registry.ts';
 import { parseScenario } from '../../sim/scenario/validate.ts';
 

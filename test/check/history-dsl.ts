@@ -6,7 +6,7 @@
 //   p4 delete k        invoke: delete
 //   p1 ok              completion of process 1's op; for a get: "p2 ok v1" or "p2 ok nil"
 //   p1 fail / p1 info
-import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../sim/check/history.ts';
+import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../check/history.ts';
 
 export interface DslHistory {
   readonly text: string;

@@ -1,7 +1,7 @@
 // history.jsonl: the writer's exact output, the parser's pairing of events into operations, and one
 // rejection per kind of bad input, each naming file, line, field, what was found and what is allowed.
 import { describe, expect, it } from 'vitest';
-import { HistoryError, HistoryWriter, parseHistory } from '../../sim/check/history.ts';
+import { HistoryError, HistoryWriter, parseHistory } from '../../check/history.ts';
 
 const line = (fields: Record<string, unknown>): string =>
   JSON.stringify({ index: 0, process: 1, type: 'invoke', f: 'get', key: 'k', value: null, time: 0, ...fields });

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseHistory } from '../../sim/check/history.ts';
-import { checkLinearizability, type LinearizabilityResult } from '../../sim/check/linearizability.ts';
+import { parseHistory } from '../../check/history.ts';
+import { checkLinearizability, type LinearizabilityResult } from '../../check/linearizability.ts';
 import { history } from './history-dsl.ts';
 
 const check = (source: string, options = {}): LinearizabilityResult => checkLinearizability(history(source).operations, options);

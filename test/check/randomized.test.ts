@@ -5,9 +5,9 @@
 //   reported window is itself not linearizable by brute force.
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../sim/check/history.ts';
-import { checkLinearizability } from '../../sim/check/linearizability.ts';
-import { generateRegisterHistory, replaceReadWithStale, replaceReadWithUnwritten } from '../../sim/check/register-history-generator.ts';
+import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../check/history.ts';
+import { checkLinearizability } from '../../check/linearizability.ts';
+import { generateRegisterHistory, replaceReadWithStale, replaceReadWithUnwritten } from '../../check/register-history-generator.ts';
 
 describe('histories of a correct store', () => {
   const seeds = Array.from({ length: 24 }, (_, i) => i + 1);

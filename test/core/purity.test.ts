@@ -16,7 +16,20 @@ const forbidden: Array<[RegExp, string]> = [
   [/\bprocess\.hrtime\b/, 'process.hrtime'],
   [/from\s+['"](node:)?(fs|net|timers|fs\/promises|timers\/promises|child_process|worker_threads|http|dgram)['"]/, 'an I/O module import'],
   [/require\(\s*['"](node:)?(fs|net|timers)['"]\s*\)/, 'an I/O module require'],
-  [/from\s+['"]\.\.\/(\.\.\/)*(sim|prod|viz)\//, 'an import from sim/, prod/ or viz/'],
+  [/from\s+['"]\.\.\/(\.\.\/)*(sim|prod|viz|cli|check)\//, 'an import from sim/, prod/, viz/, cli/ or check/'],
+];
+
+/**
+ * ARCHITECTURE.md's layering: cli/ composes every world and nothing imports it; prod/ and sim/ share
+ * only core/ (and the history checker, check/, which serves both); check/ reads histories and imports
+ * no world; viz/ reads trace files and may import statechart definitions from core/, nothing from prod/.
+ */
+const layering: Array<[string, RegExp, string]> = [
+  ['prod', /from\s+['"](\.\.\/)+(sim|viz|cli)\//, 'prod/ imports sim/, viz/ or cli/'],
+  ['sim', /from\s+['"](\.\.\/)+(prod|viz|cli)\//, 'sim/ imports prod/, viz/ or cli/'],
+  ['check', /from\s+['"](\.\.\/)+(sim|prod|viz|cli)\//, 'check/ imports sim/, prod/, viz/ or cli/'],
+  ['viz', /from\s+['"](\.\.\/)+(prod|cli)\//, 'viz/ imports prod/ or cli/'],
+  ['core', /from\s+['"](\.\.\/)+(bench|test)\//, 'core/ imports bench/ or test/'],
 ];
 
 function tsFiles(dir: string): string[] {
@@ -36,7 +49,7 @@ describe('core/ purity', () => {
   it('the scanner itself flags each forbidden use', () => {
     expect(violations('const t = Date.now();')).toEqual(['Date.now']);
     expect(violations("import { readFileSync } from 'node:fs';")).toEqual(['an I/O module import']);
-    expect(violations("import x from '../../sim/kernel.ts';")).toEqual(['an import from sim/, prod/ or viz/']);
+    expect(violations("import x from '../../sim/kernel.ts';")).toEqual(['an import from sim/, prod/, viz/, cli/ or check/']);
     expect(violations('// Date.now is mentioned in a comment only')).toEqual([]);
   });
 
@@ -44,6 +57,29 @@ describe('core/ purity', () => {
     const files = tsFiles(join(root, 'core'));
     expect(files.length).toBeGreaterThan(3);
     const found = files.flatMap((f) => violations(readFileSync(f, 'utf8')).map((v) => `${relative(root, f)}: ${v}`));
+    expect(found).toEqual([]);
+  });
+});
+
+describe('layering between the top-level folders', () => {
+  it('each rule flags what it forbids', () => {
+    expect(layering.find(([d]) => d === 'prod')![1].test("import { x } from '../../sim/run/x.ts';")).toBe(true);
+    expect(layering.find(([d]) => d === 'sim')![1].test("import { x } from '../prod/x.ts';")).toBe(true);
+    expect(layering.find(([d]) => d === 'prod')![1].test("import { x } from '../../core/x.ts';")).toBe(false);
+  });
+
+  it('no folder imports a layer it must not', () => {
+    const found = layering.flatMap(([dir, pattern, what]) =>
+      tsFiles(join(root, dir))
+        .filter((f) => pattern.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1')))
+        .map((f) => `${relative(root, f)}: ${what}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('nothing imports cli/', () => {
+    const dirs = ['core', 'sim', 'prod', 'viz', 'check', 'bench'];
+    const found = dirs.flatMap((dir) => tsFiles(join(root, dir)).filter((f) => /from\s+['"](\.\.\/)+cli\//.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f)));
     expect(found).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // (test/kv/persistent-engine.test.ts holds the main cases).
 import { describe, expect, it } from 'vitest';
 import { silentTracer } from '../../core/env/tracer.ts';
-import { PersistentSimEngine } from '../../core/kv/persistent-sim-engine.ts';
+import { PersistentSimEngine } from '../../sim/engine/persistent-sim-engine.ts';
 import { KvlabError } from '../../core/types.ts';
 import { ManualScheduler } from '../../sim/disk/manual-scheduler.ts';
 import { SimDisk } from '../../sim/disk/sim-disk.ts';

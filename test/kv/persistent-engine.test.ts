@@ -3,7 +3,7 @@
 // appliedIndexNotAtomic bug, which these same crashes expose.
 import { describe, expect, it } from 'vitest';
 import { silentTracer } from '../../core/env/tracer.ts';
-import { PersistentSimEngine, type PersistentSimEngineOptions } from '../../core/kv/persistent-sim-engine.ts';
+import { PersistentSimEngine, type PersistentSimEngineOptions } from '../../sim/engine/persistent-sim-engine.ts';
 import { MemoryEngine } from '../../core/kv/memory-engine.ts';
 import { KvStateMachine, type CommittedEntry } from '../../core/kv/state-machine.ts';
 import { encodeCommand } from '../../core/kv/command-codec.ts';

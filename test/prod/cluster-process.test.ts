@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterCommand } from '../../prod/cli/cluster.ts';
+import { clusterCommand } from '../../cli/cluster.ts';
 import { isAlive, NODE_PROCESS_ENTRY, waitExit } from '../../prod/node/local/processes.ts';
-import { parseHistory } from '../../sim/check/history.ts';
-import { checkLinearizability } from '../../sim/check/linearizability.ts';
+import { parseHistory } from '../../check/history.ts';
+import { checkLinearizability } from '../../check/linearizability.ts';
 import { captured, LocalCluster, quietOutput, runWorkload, sleep } from './cluster-harness.ts';
 
 const SEED = Number(process.env.KVLAB_TEST_SEED ?? 20_251);

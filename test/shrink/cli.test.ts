@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shrinkCommand } from '../../prod/cli/shrink.ts';
+import { shrinkCommand } from '../../cli/shrink.ts';
 import { parseScenario } from '../../sim/scenario/validate.ts';
 import { powerLossScenarioJson, tinyScenarioJson } from '../sweep/tiny-scenarios.ts';
 

@@ -2,7 +2,7 @@
 // events into operations as it writes. Both shortcuts must give exactly what the slow path gave.
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../core/env/seeded-random.ts';
-import { formatHistoryEvent, type HistoryEvent, HistoryWriter, type OperationCall, parseHistory } from '../../sim/check/history.ts';
+import { formatHistoryEvent, type HistoryEvent, HistoryWriter, type OperationCall, parseHistory } from '../../check/history.ts';
 
 type Random = ReturnType<typeof createRandom>;
 

@@ -6,7 +6,7 @@ import {
   type LifecycleEventType,
   type LifecycleSnapshot,
   type LifecycleState,
-} from '../../core/node/lifecycle-machine.ts';
+} from '../../sim/world/lifecycle-machine.ts';
 import { AssertionFailure } from '../../core/types.ts';
 
 const legal: Record<LifecycleState, Partial<Record<LifecycleEventType, LifecycleState>>> = {

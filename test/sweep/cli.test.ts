@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sweepCommand } from '../../prod/cli/sweep.ts';
+import { sweepCommand } from '../../cli/sweep.ts';
 import { powerLossScenarioJson, tinyScenarioJson } from './tiny-scenarios.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kvlab-sweep-cli-'));

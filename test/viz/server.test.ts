@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTraceHeader, parseVizArgs, vizCommand } from '../../prod/cli/viz.ts';
+import { checkTraceHeader, parseVizArgs, vizCommand } from '../../cli/viz.ts';
 import { generateSyntheticRun, writeSyntheticRun } from '../../viz/dev/synthetic-trace.ts';
 import { inlineCompressBytesMin, renderTimelineHtml, writeTimelineHtml } from '../../viz/server/export-html.ts';
 import { loadMachineSpecs } from '../../viz/server/machines.ts';

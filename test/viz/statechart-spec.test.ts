@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { lifecycleMachine } from '../../core/node/lifecycle-machine.ts';
+import { lifecycleMachine } from '../../sim/world/lifecycle-machine.ts';
 import { specFromMachine, specFromObserved } from '../../viz/model/statechart-spec.ts';
 import { readTimeline } from '../../viz/model/timeline-model.ts';
 import { role, traceText } from './trace-builder.ts';

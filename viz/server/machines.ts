@@ -8,7 +8,7 @@ import type { MachineSpecs } from '../app/boot-data.ts';
 import { isMachineLike, specFromMachine, type StatechartSpec } from '../model/statechart-spec.ts';
 
 const roleModule = new URL('../../core/raft/role-machine.ts', import.meta.url);
-const lifecycleModule = new URL('../../core/node/lifecycle-machine.ts', import.meta.url);
+const lifecycleModule = new URL('../../sim/world/lifecycle-machine.ts', import.meta.url);
 
 async function loadSpec(module: URL, nameHint: RegExp, notes: string[]): Promise<StatechartSpec | null> {
   const path = fileURLToPath(module);

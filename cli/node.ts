@@ -3,14 +3,14 @@
 // invalid config, 1 when the node cannot start (data directory in use, port taken, corrupt WAL) or
 // gives up while running (its log says why).
 import type { Writable } from 'node:stream';
-import { KvlabError } from '../../core/types.ts';
-import { isLoopbackHost } from '../config/address.ts';
-import { loadNodeConfig } from '../config/load.ts';
-import { ConfigError, type ProdNodeConfig } from '../config/validate.ts';
-import { JsonLog } from '../log/json-log.ts';
-import { streamSink } from '../log/stdout-sink.ts';
-import type { RunningNode, StartNodeOptions } from '../node/start-node.ts';
-import { StopSignals, type SignalSource } from '../node/stop-signals.ts';
+import { KvlabError } from '../core/types.ts';
+import { isLoopbackHost } from '../prod/config/address.ts';
+import { loadNodeConfig } from '../prod/config/load.ts';
+import { ConfigError, type ProdNodeConfig } from '../prod/config/validate.ts';
+import { JsonLog } from '../prod/log/json-log.ts';
+import { streamSink } from '../prod/log/stdout-sink.ts';
+import type { RunningNode, StartNodeOptions } from '../prod/node/start-node.ts';
+import { StopSignals, type SignalSource } from '../prod/node/stop-signals.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab node --config FILE.json';
@@ -79,7 +79,7 @@ async function runNode(args: string[], session: Session): Promise<number> {
   let node: RunningNode;
   try {
     // Loaded once the config is known to be good: a bad config is refused without loading the node.
-    const { startNode } = await import('../node/start-node.ts');
+    const { startNode } = await import('../prod/node/start-node.ts');
     node = await startNode(config, log, io.startOptions);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

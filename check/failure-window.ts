@@ -7,7 +7,7 @@
 // explains why a failing cut proves the whole history fails, and why failing is monotone in the
 // start). Then reads not needed for the contradiction are dropped one by one (dropping a read only
 // relaxes a history, so the smaller window still proves the violation).
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import type { Operation } from './history-types.ts';
 import { windowKeyOps } from './key-ops.ts';
 import { searchLinearization, type SearchVerdict } from './linearization-search.ts';

@@ -6,7 +6,7 @@
 // complete. Ops therefore overlap in realistic ways. Some ops end `info` (whether or not they took
 // effect) and the client continues as a new process; some writes `fail` without taking effect.
 import seedrandom from 'seedrandom';
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import { HistoryWriter, type OperationCall } from './history.ts';
 
 export interface RegisterHistoryOptions {

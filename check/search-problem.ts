@@ -1,6 +1,6 @@
 // One key's history as the linearization search wants it: typed arrays, values interned to small
 // integers, and the invoke/completion entries in history order. Also the register model's step.
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import type { Operation } from './history-types.ts';
 import { type PreparedOp, prepareOps } from './observed-writes.ts';
 

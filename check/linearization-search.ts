@@ -14,7 +14,7 @@
 // dominated. And an optional write is "dead" once every required op that needs its value is linearized
 // (and no optional op needs it): using it can no longer help, so it leaves the list and does not count
 // in the configuration (optional-writes.ts). Reads that fit are taken without branching (readThatFits).
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
 import { OptionalWrites } from './optional-writes.ts';
 import { ANY, applyOp, GET, ILLEGAL, neededValue, type SearchProblem } from './search-problem.ts';

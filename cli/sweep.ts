@@ -2,14 +2,14 @@
 // of one scenario on worker threads, a progress bar on stderr, and a summary of failures by check with
 // the command that reproduces each.
 import { parseArgs } from 'node:util';
-import { KvlabError } from '../../core/types.ts';
-import { validateBugNames } from '../../sim/bugs/registry.ts';
-import { loadScenario } from '../../sim/scenario/load.ts';
-import type { Scenario } from '../../sim/scenario/schema.ts';
-import { ProgressReporter, type ProgressStream } from '../../sim/sweep/progress.ts';
-import { formatSeedRange, parseSeedRange, type SeedRange } from '../../sim/sweep/seed-range.ts';
-import { formatSweepSummary } from '../../sim/sweep/summary.ts';
-import { sweep, sweepWorkersMax } from '../../sim/sweep/sweep.ts';
+import { KvlabError } from '../core/types.ts';
+import { validateBugNames } from '../sim/bugs/registry.ts';
+import { loadScenario } from '../sim/scenario/load.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import { ProgressReporter, type ProgressStream } from '../sim/sweep/progress.ts';
+import { formatSeedRange, parseSeedRange, type SeedRange } from '../sim/sweep/seed-range.ts';
+import { formatSweepSummary } from '../sim/sweep/summary.ts';
+import { sweep, sweepWorkersMax } from '../sim/sweep/sweep.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure] [--stop-on-violation]';

@@ -10,14 +10,14 @@
 // advances durableAppliedIndex(). When the log has grown past checkpointLogBytesMin (or a snapshot was
 // imported), flush() writes a checkpoint snapshot instead and starts a new log generation, then drops
 // the older generations. Recovery loads the snapshot and replays the gap-free chain of intact records.
-import { assert, KvlabError } from '../types.ts';
-import type { Disk, DurabilityCallback, Fd } from '../env/disk.ts';
-import { DiskError, parentDir } from '../env/disk.ts';
-import type { EngineMutation, FlushCallback, KeyRecordPair, KvEngine, SessionRecord, StoredRecord } from './engine.ts';
-import { crc32c } from '../storage/crc32c.ts';
-import { encodeLogRecord, readLogRecords } from './engine-log-codec.ts';
-import { MemoryEngine } from './memory-engine.ts';
-import { decodeSnapshot, encodeSnapshot, snapshotAppliedIndex } from './snapshot-codec.ts';
+import { assert, KvlabError } from '../../core/types.ts';
+import type { Disk, DurabilityCallback, Fd } from '../../core/env/disk.ts';
+import { DiskError, parentDir } from '../../core/env/disk.ts';
+import type { EngineMutation, FlushCallback, KeyRecordPair, KvEngine, SessionRecord, StoredRecord } from '../../core/kv/engine.ts';
+import { crc32c } from '../../core/storage/crc32c.ts';
+import { encodeLogRecord, readLogRecords } from '../../core/kv/engine-log-codec.ts';
+import { MemoryEngine } from '../../core/kv/memory-engine.ts';
+import { decodeSnapshot, encodeSnapshot, snapshotAppliedIndex } from '../../core/kv/snapshot-codec.ts';
 
 export interface PersistentSimEngineOptions {
   readonly disk: Disk;

@@ -2,7 +2,7 @@
 // a strict parser. Both run each event through HistoryValidator, so the writer cannot produce a file
 // the parser rejects. No I/O here: the writer hands lines to a sink, the parser takes text, so the
 // browser timeline can load this module too.
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import { parseHistoryLine } from './history-line.ts';
 import type { HistoryEvent, HistoryEventType, HistoryValue, Operation, OperationCall } from './history-types.ts';
 import { HistoryValidator } from './history-validator.ts';

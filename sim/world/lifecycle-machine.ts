@@ -6,7 +6,7 @@
 //   starting | up | paused --crash--> crashed --restart--> starting
 //   starting | up --stop--> stopped      (a paused process cannot stop gracefully; crash it)
 import { createMachine, initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { assert } from '../types.ts';
+import { assert } from '../../core/types.ts';
 
 export type LifecycleState = 'starting' | 'up' | 'paused' | 'crashed' | 'stopped';
 export type LifecycleEventType = 'start' | 'ready' | 'pause' | 'resume' | 'crash' | 'restart' | 'stop';

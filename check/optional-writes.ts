@@ -2,7 +2,7 @@
 // which are linearized and still live, how many wait in the search list, and when they die. An optional
 // write is dead once every required op that needs its value is linearized and no optional op needs it:
 // using it can no longer help, so it leaves the list (or, if already used, the live set).
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import { neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
 
 /**

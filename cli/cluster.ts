@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { KvlabError, type NodeId } from '../../core/types.ts';
-import { BASE_PORT_DEFAULT, clusterNodeConfigs } from '../config/cluster-files.ts';
-import { formatHostPort } from '../config/address.ts';
-import type { ClusterNodeStatus, ClusterStatus } from '../http/node-services.ts';
-import { type LocalNode, logTail, readClusterDir, readPid, removePid, writePid } from '../node/local/cluster-dir.ts';
-import { isAlive, isNodeOf, signal, spawnNode, waitExit } from '../node/local/processes.ts';
-import { type Probe, probeNode } from '../node/local/probe.ts';
+import { KvlabError, type NodeId } from '../core/types.ts';
+import { BASE_PORT_DEFAULT, clusterNodeConfigs } from '../prod/config/cluster-files.ts';
+import { formatHostPort } from '../prod/config/address.ts';
+import type { ClusterNodeStatus, ClusterStatus } from '../prod/http/node-services.ts';
+import { type LocalNode, logTail, readClusterDir, readPid, removePid, writePid } from '../prod/node/local/cluster-dir.ts';
+import { isAlive, isNodeOf, signal, spawnNode, waitExit } from '../prod/node/local/processes.ts';
+import { type Probe, probeNode } from '../prod/node/local/probe.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 export interface ClusterOutput {

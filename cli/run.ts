@@ -4,14 +4,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KvlabError } from '../../core/types.ts';
-import { validateBugNames } from '../../sim/bugs/registry.ts';
-import { runScenario } from '../../sim/run/run-scenario.ts';
-import { reproCommand, type RunResult } from '../../sim/run/run-types.ts';
-import { formatSummary } from '../../sim/run/summary.ts';
-import { loadDefaultScenario, loadScenario } from '../../sim/scenario/load.ts';
-import type { Scenario } from '../../sim/scenario/schema.ts';
-import { writeTimelineHtml } from '../../viz/server/export-html.ts';
+import { KvlabError } from '../core/types.ts';
+import { validateBugNames } from '../sim/bugs/registry.ts';
+import { runScenario } from '../sim/run/run-scenario.ts';
+import { reproCommand, type RunResult } from '../sim/run/run-types.ts';
+import { formatSummary } from '../sim/run/summary.ts';
+import { loadDefaultScenario, loadScenario } from '../sim/scenario/load.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import { writeTimelineHtml } from '../viz/server/export-html.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]';

@@ -5,7 +5,7 @@
 // are independent registers that start absent (or, with initial 'unknown', hold an unknown value),
 // so each key is checked on its own. The search per key is in linearization-search.ts; a failing
 // key is then shrunk to a small window of ops for the report (failure-window.ts).
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 import { explainViolation, plural } from './describe-operation.ts';
 import { type FailureWindow, smallestFailingWindow } from './failure-window.ts';
 import type { Operation } from './history-types.ts';

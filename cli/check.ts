@@ -2,9 +2,9 @@
 // the linearizability verdict for a history recorded by the simulator or by a client of a real cluster.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KvlabError } from '../../core/types.ts';
-import { describeOperation, plural } from '../../sim/check/describe-operation.ts';
-import { HistoryError, type Operation, parseHistory } from '../../sim/check/history.ts';
+import { KvlabError } from '../core/types.ts';
+import { describeOperation, plural } from '../check/describe-operation.ts';
+import { HistoryError, type Operation, parseHistory } from '../check/history.ts';
 import {
   checkLinearizability,
   keyStepsMaxDefault,
@@ -12,7 +12,7 @@ import {
   type LinearizabilityOptions,
   type LinearizabilityResult,
   stepsMaxDefault,
-} from '../../sim/check/linearizability.ts';
+} from '../check/linearizability.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, EXIT_UNKNOWN } from './exit-codes.ts';
 
 /** Keys whose violation is printed in full; the rest are counted (all are in --json). */

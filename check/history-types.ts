@@ -1,6 +1,6 @@
 // The vocabulary of history.jsonl (CONTRACTS.md "History file"): the raw events, one per line, and the
 // operations they pair into (an invoke plus its completion). The checkers work on operations.
-import { KvlabError } from '../../core/types.ts';
+import { KvlabError } from '../core/types.ts';
 
 export type HistoryF = 'get' | 'put' | 'delete' | 'cas';
 export type HistoryEventType = 'invoke' | 'ok' | 'fail' | 'info';

@@ -9,7 +9,7 @@
 // (R, state, L) is dominated by an explored (R, state, L') with L' a subset of L: every optional op
 // still available after L is available after L' too, and optional ops may be left out. So it is skipped.
 // Open addressing over typed arrays: no per-entry objects for the garbage collector to chase.
-import { assert } from '../../core/types.ts';
+import { assert } from '../core/types.ts';
 
 const loadFactorMax = 0.5;
 const slotsInitial = 1 << 10;

@@ -1,6 +1,6 @@
 // `kvlab bugs [--json]`: the bug zoo, as a table or as the JSON array CONTRACTS.md promises.
 import { parseArgs } from 'node:util';
-import { BUG_REGISTRY, bugsJson } from '../../sim/bugs/registry.ts';
+import { BUG_REGISTRY, bugsJson } from '../sim/bugs/registry.ts';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 const usage = 'usage: kvlab bugs [--json]';

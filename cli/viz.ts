@@ -2,10 +2,10 @@
 // 127.0.0.1 and prints its URL, or writes one self-contained HTML file. `kvlab run` calls
 // writeTimelineHtml(dir) to put timeline.html beside a run's artifacts.
 import { openSync, readSync, closeSync } from 'node:fs';
-import { KvlabError } from '../../core/types.ts';
-import { exportRunFiles, renderTimelineHtml, writeTimelineHtml } from '../../viz/server/export-html.ts';
-import { resolveRunFiles, type RunFiles } from '../../viz/server/run-files.ts';
-import { startVizServer, type InMemoryRun } from '../../viz/server/serve.ts';
+import { KvlabError } from '../core/types.ts';
+import { exportRunFiles, renderTimelineHtml, writeTimelineHtml } from '../viz/server/export-html.ts';
+import { resolveRunFiles, type RunFiles } from '../viz/server/run-files.ts';
+import { startVizServer, type InMemoryRun } from '../viz/server/serve.ts';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
 export { renderTimelineHtml, writeTimelineHtml };
@@ -76,7 +76,7 @@ export function checkTraceHeader(path: string): void {
 }
 
 async function demoRun(): Promise<InMemoryRun> {
-  const { generateSyntheticRun } = await import('../../viz/dev/synthetic-trace.ts');
+  const { generateSyntheticRun } = await import('../viz/dev/synthetic-trace.ts');
   const run = generateSyntheticRun({ seed: 1, nodes: 3, durationMs: 20_000 });
   return { inMemory: true, name: 'synthetic demo', trace: run.trace, history: run.history, report: run.report };
 }

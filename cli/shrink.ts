@@ -3,13 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KvlabError } from '../../core/types.ts';
-import { validateBugNames } from '../../sim/bugs/registry.ts';
-import { loadScenario } from '../../sim/scenario/load.ts';
-import type { Scenario } from '../../sim/scenario/schema.ts';
-import { shrink, shrinkRunsMaxDefault } from '../../sim/shrink/shrink.ts';
-import { minimalScenario } from '../../sim/shrink/minimal-scenario.ts';
-import { formatShrinkSummary } from '../../sim/shrink/shrink-summary.ts';
+import { KvlabError } from '../core/types.ts';
+import { validateBugNames } from '../sim/bugs/registry.ts';
+import { loadScenario } from '../sim/scenario/load.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import { shrink, shrinkRunsMaxDefault } from '../sim/shrink/shrink.ts';
+import { minimalScenario } from '../sim/shrink/minimal-scenario.ts';
+import { formatShrinkSummary } from '../sim/shrink/shrink-summary.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 import { parseSeed } from './run.ts';
 
