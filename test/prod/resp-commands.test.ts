@@ -348,6 +348,10 @@ describe('RESP commands: limits and node errors', () => {
     [{ code: 'stopping', message: 'node is stopping' }, /^-CLUSTERDOWN node is stopping\r\n$/],
     [{ code: 'overloaded', message: 'too many proposals', retryAfterMs: 50 }, /^-TRYAGAIN too many proposals/],
     [{ code: 'timeout', message: 'not committed in 5000 ms', outcome: 'unknown' }, /^-TIMEOUT not committed in 5000 ms \(outcome unknown/],
+    [
+      { code: 'timeout', message: 'leadership changed before the request was confirmed (term 3, leader 1 -> term 4, leader none)', outcome: 'unknown' },
+      /^-TIMEOUT leadership changed before the request was confirmed \(term 3, leader 1 -> term 4, leader none\) \(outcome unknown: the write may or may not have been applied\)\r\n$/,
+    ],
     [{ code: 'tooLarge', message: 'entry too large' }, /^-ERR entry too large\r\n$/],
     [{ code: 'invalid', message: 'bad' }, /^-ERR bad\r\n$/],
   ];
