@@ -37,10 +37,13 @@ import { type ClientCallback, type ClientError, type KvClientApi, type ReadOptio
 
 type Kind = 'read' | 'write';
 
+/** An operation waiting behind a barrier. */
 interface Queued {
   readonly kind: Kind;
-  readonly start: () => void;
-  readonly fail: (error: ClientError) => void;
+  readonly write: KvWrite | null;
+  readonly read: KvRead | null;
+  readonly options: WriteOptions | ReadOptions;
+  readonly done: ClientCallback;
 }
 
 /** Dispatched entries before the head are cut off once this many have piled up. */
@@ -52,7 +55,6 @@ export class OrderedSession implements KvClientApi {
   private dispatched = 0;
   private dispatchedKind: Kind = 'write';
   private advancing = false;
-  private advanceAgain = false;
   private brokenBy: ClientError | null = null;
   /** Per group, the log index of the latest acknowledged write of this session. */
   private readonly acknowledged = new Map<GroupId, number>();
@@ -72,86 +74,93 @@ export class OrderedSession implements KvClientApi {
   }
 
   write(write: KvWrite, options: WriteOptions, done: ClientCallback): void {
-    this.submit({
-      kind: 'write',
-      fail: done,
-      start: () =>
-        this.inner.write(write, options, (error, result, receipt) => {
-          if (error === null && receipt !== undefined && receipt.index > (this.acknowledged.get(receipt.group) ?? 0)) {
-            this.acknowledged.set(receipt.group, receipt.index);
-          }
-          if (error !== null && isOutcomeUnknown(error) && this.brokenBy === null) this.brokenBy = error;
-          this.finish(() => done(error, result, receipt));
-        }),
-    });
+    if (this.brokenBy !== null) return done(this.brokenError());
+    if (this.mayStartNow('write')) return this.startWrite(write, options, done);
+    this.waiting.push({ kind: 'write', write, read: null, options, done });
   }
 
   read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
-    this.submit({
-      kind: 'read',
-      fail: done,
-      start: () => {
-        const withFloor = this.acknowledged.size === 0 ? options : { ...options, appliedIndexMin: this.acknowledged };
-        this.inner.read(read, withFloor, (error, result, receipt) => this.finish(() => done(error, result, receipt)));
-      },
-    });
+    if (this.brokenBy !== null) return done(this.brokenError());
+    if (this.mayStartNow('read')) return this.startRead(read, options, done);
+    this.waiting.push({ kind: 'read', write: null, read, options, done });
   }
 
-  private submit(op: Queued): void {
-    if (this.brokenBy !== null) return op.fail(this.brokenError());
-    this.waiting.push(op);
-    this.advance();
+  /** Nothing waits, and nothing of the other kind is in flight (the common case: no closure, no record). */
+  private mayStartNow(kind: Kind): boolean {
+    return !this.advancing && this.head === this.waiting.length && (this.dispatched === 0 || this.dispatchedKind === kind);
+  }
+
+  private startWrite(write: KvWrite, options: WriteOptions, done: ClientCallback): void {
+    this.dispatched++;
+    this.dispatchedKind = 'write';
+    this.call(() =>
+      this.inner.write(write, options, (error, result, receipt) => {
+        if (error === null) {
+          if (receipt !== undefined && receipt.index > (this.acknowledged.get(receipt.group) ?? 0)) this.acknowledged.set(receipt.group, receipt.index);
+        } else if (this.brokenBy === null && isOutcomeUnknown(error)) {
+          this.brokenBy = error;
+        }
+        this.finish(done, error, result, receipt);
+      }),
+    );
+  }
+
+  private startRead(read: KvRead, options: ReadOptions, done: ClientCallback): void {
+    this.dispatched++;
+    this.dispatchedKind = 'read';
+    const withFloor = this.acknowledged.size === 0 ? options : { ...options, appliedIndexMin: this.acknowledged };
+    this.call(() => this.inner.read(read, withFloor, (error, result, receipt) => this.finish(done, error, result, receipt)));
+  }
+
+  /** A node that throws instead of answering has a bug: let it surface, but keep the count right. */
+  private call(send: () => void): void {
+    try {
+      send();
+    } catch (error) {
+      this.dispatched--;
+      throw error;
+    }
   }
 
   /** An operation answered: its caller hears first, then whatever waited on it may start. */
-  private finish(answer: () => void): void {
+  private finish(done: ClientCallback, error: ClientError | null, result: Parameters<ClientCallback>[1], receipt: Parameters<ClientCallback>[2]): void {
     this.dispatched--;
     try {
-      answer();
+      done(error, result, receipt);
     } finally {
-      if (this.brokenBy !== null) this.failWaiting();
-      this.advance();
+      if (this.head < this.waiting.length) {
+        if (this.brokenBy !== null) this.failWaiting();
+        else if (this.dispatched === 0) this.advance();
+      }
     }
   }
 
   /**
-   * Starts waiting operations from the head while they may go: one of the kind in flight, or any
-   * once nothing is in flight. An inner call that answers synchronously re-enters here; the outer
-   * loop then goes round again instead of nesting.
+   * Starts the run of waiting operations of the head's kind (nothing is in flight). An inner call that
+   * answers synchronously re-enters finish(); `advancing` keeps it from nesting another loop, and
+   * this loop goes on to the next run itself once the in-flight count drops to zero.
    */
   private advance(): void {
-    if (this.advancing) {
-      this.advanceAgain = true;
-      return;
-    }
+    if (this.advancing) return;
     this.advancing = true;
     try {
-      do {
-        this.advanceAgain = false;
-        while (this.head < this.waiting.length) {
-          const next = this.waiting[this.head];
-          if (this.dispatched > 0 && next.kind !== this.dispatchedKind) break;
-          this.head++;
-          this.dispatched++;
-          this.dispatchedKind = next.kind;
-          try {
-            next.start();
-          } catch (error) {
-            // A node that throws instead of answering has a bug: let it surface, but keep counting right.
-            this.dispatched--;
-            throw error;
-          }
-        }
-      } while (this.advanceAgain);
+      while (this.head < this.waiting.length && this.brokenBy === null) {
+        const next = this.waiting[this.head];
+        if (this.dispatched > 0 && next.kind !== this.dispatchedKind) break;
+        this.head++;
+        if (next.kind === 'write') this.startWrite(next.write!, next.options as WriteOptions, next.done);
+        else this.startRead(next.read!, next.options as ReadOptions, next.done);
+      }
     } finally {
       this.advancing = false;
       this.compact();
     }
+    if (this.brokenBy !== null) this.failWaiting();
   }
 
   private failWaiting(): void {
     const error = this.brokenError();
-    while (this.head < this.waiting.length) this.waiting[this.head++].fail(error);
+    while (this.head < this.waiting.length) this.waiting[this.head++].done(error);
     this.compact();
   }
 
