@@ -483,6 +483,7 @@ export class GroupReplica {
     this.seenLeader = leader;
     this.seenLeading = leading;
     const epoch = ++this.leadershipEpoch;
+    this.readBatches.clear();
     if (this.pending.size === 0) return;
     const now = `term ${term}, leader ${leader === NONE ? 'none' : leader}`;
     const unknown: ClientError = { code: 'timeout', message: `leadership changed before the request was confirmed (${before} -> ${now})`, outcome: 'unknown' };
