@@ -95,6 +95,11 @@ export class GroupReplica {
   private failed = false;
   private readSeq = 0;
   private writeSeq = 0;
+  /** Counts changes of (term, leader, leading): requests wait within one epoch (noticeLeadership). */
+  private leadershipEpoch = 0;
+  private seenTerm: number;
+  private seenLeader: NodeId = NONE;
+  private seenLeading = false;
   /** This incarnation's session: unique per process start, so retries across restarts never collide. */
   private readonly sessionId: string;
 
@@ -108,6 +113,7 @@ export class GroupReplica {
     const { hardState } = parts.memory.initialState();
     this.lastTerm = hardState.term;
     this.lastVote = hardState.vote;
+    this.seenTerm = hardState.term;
     this.pending = new PendingRequests(env.clock, env.timers, config.pendingRequestsMax);
     this.sessionId = `n${env.nodeId}.${env.random.int(0, 0x7fffffff).toString(36)}${env.random.int(0, 0x7fffffff).toString(36)}`;
     this.readBatches = new ReadBatches(config.electionTicks, this.sessionId);
@@ -146,7 +152,7 @@ export class GroupReplica {
     }
     const error = this.raw.propose(data);
     if (error) return done(proposalFailure(error));
-    this.pending.add(`w/${clientId}/${seq}`, options.timeoutMs ?? this.config.requestTimeoutMs, done);
+    this.pending.add(`w/${clientId}/${seq}`, options.timeoutMs ?? this.config.requestTimeoutMs, done, this.leadershipEpoch);
     this.pumpSoon();
   }
 
@@ -163,24 +169,42 @@ export class GroupReplica {
   }
 
   read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
-    if (options.consistency === 'stale') return this.failed ? void this.refuse(done) : this.answerRead(read, done);
+    const appliedMin = options.appliedIndexMin?.get(this.group) ?? 0;
+    if (options.consistency === 'stale') {
+      if (this.failed) return void this.refuse(done);
+      if (appliedMin <= this.sm.appliedIndex()) return this.answerRead(read, done);
+      // The session wrote up to appliedMin (session-order.ts): even a stale read waits to see it.
+      return this.waitForApplied(read, appliedMin, options, done);
+    }
     if (this.refuse(done)) return;
+    const key = this.addPendingRead(read, options, done);
+    this.readBatches.add(key);
+    this.startReadBatch();
+    this.pumpSoon();
+  }
+
+  private addPendingRead(read: KvRead, options: ReadOptions, done: ClientCallback): string {
     const key = `r/${++this.readSeq}`;
     this.reads.set(key, read);
     this.pending.add(key, options.timeoutMs ?? this.config.requestTimeoutMs, (error, result) => {
       this.reads.delete(key);
       done(error, result);
-    });
-    this.readBatches.add(key);
-    this.startReadBatch();
-    this.pumpSoon();
+    }, this.leadershipEpoch);
+    return key;
+  }
+
+  /** A stale read served once this replica has applied `index` (no leader needed). */
+  private waitForApplied(read: KvRead, index: number, options: ReadOptions, done: ClientCallback): void {
+    if (this.pending.isFull()) return void this.refuse(done);
+    const key = this.addPendingRead(read, options, done);
+    this.waitingReads.push({ index, key, read });
   }
 
   proposeConfChange(change: ConfChange, requestId: string, done: ClientCallback): void {
     if (this.refuse(done)) return;
     const error = this.raw.proposeConfChange({ ...change, context: wrapConfContext(requestId, change.context) });
     if (error) return done(proposalFailure(error));
-    this.pending.add(`c/${requestId}`, this.config.requestTimeoutMs, done);
+    this.pending.add(`c/${requestId}`, this.config.requestTimeoutMs, done, this.leadershipEpoch);
     this.pump();
   }
 
@@ -328,6 +352,7 @@ export class GroupReplica {
       this.queueReads(ready.readStates);
       this.raw.advance(ready);
       this.serveReads();
+      if (ready.softState || ready.hardState) this.noticeLeadership();
       this.maybeSnapshot();
     } catch (error) {
       return this.fatal(error as Error);
@@ -440,6 +465,31 @@ export class GroupReplica {
       }
     }
     this.waitingReads = later;
+  }
+
+  /**
+   * Leadership changed (term, leader, or this node's role) after everything this Ready applied was
+   * answered: requests waiting on the old leadership are answered now, not at their timeout, so
+   * clients retry elsewhere within a heartbeat or two. A write or configuration change may still
+   * commit under a later leader: its outcome is unknown. A read not yet given a read index had no
+   * effect: it fails, retryably. Reads with a read index (or an applied-index floor) are still served.
+   */
+  private noticeLeadership(): void {
+    const { term, leader } = this.raw;
+    const leading = this.raw.role === 'leader';
+    if (term === this.seenTerm && leader === this.seenLeader && leading === this.seenLeading) return;
+    const before = `term ${this.seenTerm}, leader ${this.seenLeader === NONE ? 'none' : this.seenLeader}`;
+    this.seenTerm = term;
+    this.seenLeader = leader;
+    this.seenLeading = leading;
+    const epoch = ++this.leadershipEpoch;
+    this.readBatches.clear();
+    if (this.pending.size === 0) return;
+    const now = `term ${term}, leader ${leader === NONE ? 'none' : leader}`;
+    const unknown: ClientError = { code: 'timeout', message: `leadership changed before the request was confirmed (${before} -> ${now})`, outcome: 'unknown' };
+    const retry: ClientError = { code: 'noLeader', message: `leadership changed before the read was served (${before} -> ${now}); retry`, retryAfterMs: this.config.tickMs * this.config.heartbeatTicks };
+    const indexed = new Set(this.waitingReads.map((waiting) => waiting.key));
+    this.pending.failEpochsBefore(epoch, (key) => (!key.startsWith('r/') ? unknown : indexed.has(key) ? null : retry));
   }
 
   private answerRead(read: KvRead, done: ClientCallback): void {
@@ -571,6 +621,9 @@ export class GroupReplica {
   }
 
   private refuse(done: ClientCallback): boolean {
+    // The epoch a request waits in must be the leadership it is sent under, which Raft may have
+    // changed since the last Ready was done.
+    this.noticeLeadership();
     if (this.failed) {
       done({ code: 'stopping', message: 'this node has stopped serving (see its log)' });
       return true;

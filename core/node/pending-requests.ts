@@ -1,6 +1,9 @@
 // Client requests waiting at this node for their entry to apply (writes) or for a read index to be
 // applied (reads). Each has a timeout after which the client hears `timeout` (outcome unknown): the
 // entry may still commit later, so a write's outcome is truly unknown to the client.
+// Each waiter also carries the leadership epoch it was added in (the replica counts changes of term,
+// leader and role): when leadership changes, the replica answers the waiters of older epochs at once
+// (failEpochsBefore) rather than letting them wait out their timeout.
 //
 // Timeouts are deadlines on the node's monotonic clock with one timer armed for the earliest. A
 // timer per request (schedule on add, cancel on answer) cost two timer operations and a closure for
@@ -16,6 +19,7 @@ interface Waiter {
   readonly key: string;
   readonly deadlineMs: number;
   readonly timeoutMs: number;
+  readonly epoch: number;
   /** Cleared when answered, failed or superseded: its queue entry is then dead. */
   live: boolean;
 }
@@ -55,9 +59,9 @@ export class PendingRequests {
   }
 
   /** Registers a waiter; a second waiter for the same key replaces the first, which times out now. */
-  add(key: string, timeoutMs: number, done: ClientCallback): void {
+  add(key: string, timeoutMs: number, done: ClientCallback, epoch = 0): void {
     this.fail(key, { code: 'timeout', message: 'superseded by a retry of the same request', outcome: 'unknown' });
-    const waiter: Waiter = { done, key, deadlineMs: this.clock.nowMs() + timeoutMs, timeoutMs, live: true };
+    const waiter: Waiter = { done, key, deadlineMs: this.clock.nowMs() + timeoutMs, timeoutMs, epoch, live: true };
     this.waiters.set(key, waiter);
     let queue = this.queues.get(timeoutMs);
     if (queue === undefined) {
@@ -77,6 +81,22 @@ export class PendingRequests {
 
   fail(key: string, error: ClientError): void {
     this.take(key)?.done(error);
+  }
+
+  /**
+   * Answers every waiter added before `epoch` with `errorFor(key)`, in the order they were added; a
+   * null error leaves that waiter waiting. Their queue entries go when they reach a head, as usual.
+   */
+  failEpochsBefore(epoch: number, errorFor: (key: string) => ClientError | null): number {
+    const due: [Waiter, ClientError][] = [];
+    for (const waiter of this.waiters.values()) {
+      if (waiter.epoch >= epoch) continue;
+      const error = errorFor(waiter.key);
+      if (error !== null) due.push([waiter, error]);
+    }
+    // Callbacks run after the scan: they may add waiters.
+    for (const [waiter, error] of due) if (this.take(waiter.key) === waiter) waiter.done(error);
+    return due.length;
   }
 
   /** Fails every waiter (the node is stopping). */

@@ -65,6 +65,16 @@ export class ReadBatches {
     this.unsent = [...batch.keys, ...this.unsent];
   }
 
+  /**
+   * Forgets every read, in flight or waiting: leadership changed and they were all answered (failed,
+   * retryably). A late ReadState for the dropped batch then matches nothing, and the next read goes
+   * out at once instead of waiting for the old request to be given up.
+   */
+  clear(): void {
+    this.inFlight = undefined;
+    this.unsent = [];
+  }
+
   /** Reads waiting or in flight (a bound check for tests). */
   size(): number {
     return this.unsent.length + (this.inFlight?.keys.length ?? 0);

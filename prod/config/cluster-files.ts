@@ -65,6 +65,7 @@ export function clusterNodeConfigs(options: ClusterFilesOptions): ClusterNodeFil
       limits: Value.Default(LimitsSpec, {}) as NodeConfigFile['limits'],
       requirepass: '',
       adminToken: '',
+      monitorToken: '',
       logLevel: 'info',
     };
     return { fileName: `node${member.id}.json`, config };

@@ -40,6 +40,7 @@ export interface ProdNodeConfig {
   readonly limits: NodeConfigFile['limits'];
   readonly requirepass: string;
   readonly adminToken: string;
+  readonly monitorToken: string;
   readonly logLevel: LogLevel;
 }
 
@@ -86,6 +87,7 @@ function resolve(spec: NodeConfigFile): ProdNodeConfig {
     limits: spec.limits,
     requirepass: spec.requirepass,
     adminToken: spec.adminToken,
+    monitorToken: spec.monitorToken,
     logLevel: spec.logLevel,
   };
 }

@@ -1,6 +1,7 @@
 // Maps method and path to a handler. Paths are matched on raw segments (keys are decoded later, to
 // bytes), so an encoded '/' (%2F) stays inside a key instead of splitting the path.
 import type { IncomingMessage } from 'node:http';
+import { authorize } from './authorize.ts';
 import { decodeKeySegment } from './key-path.ts';
 import { errorAnswer, badRequest, type HttpAnswer } from './respond.ts';
 import { addMember, clusterStatus, metrics, removeMember } from './routes-admin.ts';
@@ -58,6 +59,13 @@ export function route(request: IncomingMessage, services: HttpServices): Routed 
   const segments = path.split('/').slice(1);
   const kv = (): KvRouteContext => ({ kv: services.kv, limits: services.limits, request, query });
 
+  if (segments[0] === 'v1' && segments[1] === 'kv') {
+    const denied = authorize(request, services.requirepass, 'the data API', 'requirepass');
+    if (denied) return { name: 'kv.unauthorized', run: () => denied };
+  } else if (path === '/metrics' || segments[0] === 'dashboard') {
+    const denied = authorize(request, services.monitorToken, path === '/metrics' ? 'GET /metrics' : 'the dashboard', 'monitorToken');
+    if (denied) return { name: 'monitor.unauthorized', run: () => denied };
+  }
   if (segments[0] === 'v1' && segments[1] === 'kv' && segments.length === 3) {
     const method = request.method === 'HEAD' ? 'GET' : (request.method ?? '');
     const handler = kvHandlers[method];

@@ -1,10 +1,11 @@
 // GET /v1/cluster, POST /v1/members, DELETE /v1/members/{id}, GET /metrics.
-// Membership changes require `Authorization: Bearer <adminToken>` when a token is configured.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Membership changes require the adminToken when one is configured (authorize.ts); /metrics is
+// guarded by the router (monitorToken).
 import type { IncomingMessage } from 'node:http';
 import type { ClientError } from '../../core/node/client-api.ts';
 import { nodeId } from '../../core/types.ts';
 import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../metrics/registry.ts';
+import { authorize } from './authorize.ts';
 import { parseJsonObject, readBody } from './body.ts';
 import type { HttpLimits } from './limits.ts';
 import type { ClusterStatusSource, MemberAddresses, MembershipAdmin, MembershipChange } from './node-services.ts';
@@ -32,18 +33,8 @@ export function metrics(context: AdminRouteContext): HttpAnswer {
   return { status: 200, headers: { 'Content-Type': PROMETHEUS_CONTENT_TYPE }, body: context.registry.render() };
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
 function checkToken(context: AdminRouteContext): HttpAnswer | null {
-  if (context.adminToken === null) return null;
-  const header = context.request.headers.authorization ?? '';
-  const match = /^Bearer (.+)$/.exec(header);
-  if (match && timingSafeEqual(digest(match[1]), digest(context.adminToken))) return null;
-  return errorAnswer(401, 'unauthorized', 'membership changes need the header Authorization: Bearer <adminToken>', {
-    'WWW-Authenticate': 'Bearer realm="kvlab"',
-  });
+  return authorize(context.request, context.adminToken, 'a membership change', 'adminToken');
 }
 
 export function parseMemberId(text: string): number | string {

@@ -21,8 +21,12 @@ export interface HttpServerOptions {
   readonly api: KvClientApi;
   readonly status?: ClusterStatusSource;
   readonly membership?: MembershipAdmin;
-  /** When set, POST/DELETE /v1/members need `Authorization: Bearer <adminToken>`. */
+  /** When set, POST/DELETE /v1/members need `Authorization: Bearer <adminToken>` (or Basic). */
   readonly adminToken?: string;
+  /** When set, the data API (/v1/kv/...) needs it, as RESP's AUTH does (Bearer, or Basic). */
+  readonly requirepass?: string;
+  /** When set, GET /metrics and /dashboard need it (Bearer, or Basic). */
+  readonly monitorToken?: string;
   readonly limits?: Partial<HttpLimits>;
   /** Passed to the node with every request. */
   readonly requestTimeoutMs?: number;
@@ -50,6 +54,8 @@ export interface HttpServices {
   readonly status: ClusterStatusSource | null;
   readonly membership: MembershipAdmin | null;
   readonly adminToken: string | null;
+  readonly requirepass: string | null;
+  readonly monitorToken: string | null;
   readonly registry: MetricsRegistry;
   readonly membershipTimeoutMs: number;
 }
@@ -71,6 +77,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     status: options.status ?? null,
     membership: options.membership ?? null,
     adminToken: options.adminToken ? options.adminToken : null,
+    requirepass: options.requirepass ? options.requirepass : null,
+    monitorToken: options.monitorToken ? options.monitorToken : null,
     registry,
     membershipTimeoutMs: requestTimeoutMs + CALLBACK_GUARD_MS,
   };

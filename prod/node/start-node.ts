@@ -188,6 +188,8 @@ async function startServers(config: ProdNodeConfig, host: NodeHost, services: No
       status: services.view,
       membership: services.membership,
       adminToken: config.adminToken,
+      requirepass: config.requirepass,
+      monitorToken: config.monitorToken,
       requestTimeoutMs: limits.requestTimeoutMs,
       registry,
       metrics,

@@ -179,6 +179,7 @@ function errorOutcome(error: ClientError): 'fail' | 'info' {
     case 'overloaded':
     case 'tooLarge':
     case 'invalid':
+    case 'sessionBroken':
       return 'fail';
     case 'timeout':
     case 'stopping':

@@ -3,55 +3,7 @@
 // through in-process RESP and HTTP servers — and against a real 3-process cluster on 127.0.0.1.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterPorts } from '../../prod/config/cluster-files.ts';
-import { startHttpServer } from '../../prod/http/server.ts';
-import { startRespServer } from '../../prod/resp/server.ts';
-import { LocalCluster } from '../prod/cluster-harness.ts';
-import { SimClusterApi } from '../support/sim-cluster-api.ts';
-
-interface World {
-  /** RESP and HTTP addresses of node i (1-based). */
-  resp(i: number): { host: string; port: number };
-  http(i: number): string;
-  sleep(ms: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function simulatedWorld(): Promise<World> {
-  const sim = new SimClusterApi(3, 42);
-  const servers = await Promise.all(
-    [1, 2, 3].map(async (i) => ({
-      resp: await startRespServer({ host: '127.0.0.1', port: 0, api: sim.api(i), wallClockMs: () => sim.wallMs(i) }),
-      http: await startHttpServer({ host: '127.0.0.1', port: 0, api: sim.api(i) }),
-    })),
-  );
-  return {
-    resp: (i) => ({ host: '127.0.0.1', port: servers[i - 1].resp.port }),
-    http: (i) => `http://127.0.0.1:${servers[i - 1].http.port}`,
-    sleep: async (ms) => sim.sleep(ms),
-    close: async () => {
-      for (const s of servers) {
-        await s.resp.close();
-        await s.http.close();
-      }
-    },
-  };
-}
-
-async function realWorld(): Promise<World> {
-  const cluster = await LocalCluster.create(3, 0, 4242);
-  for (const i of [1, 2, 3]) cluster.spawnChild(i);
-  // A leader may answer before the others listen; a node's HTTP port opens after its RESP port.
-  for (const i of [1, 2, 3]) await cluster.waitUp(i);
-  // Every test may use any node: each must know the leader, or it answers CLUSTERDOWN (retry).
-  await cluster.waitLeaderKnown([1, 2, 3]);
-  return {
-    resp: (i) => ({ host: '127.0.0.1', port: clusterPorts(cluster.basePort, i).resp }),
-    http: (i) => `http://${cluster.httpAddr(i)}`,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    close: () => cluster.cleanup(),
-  };
-}
+import { realWorld, simulatedWorld, type World } from './worlds.ts';
 
 describe.each([
   ['a simulated cluster', simulatedWorld],

@@ -126,4 +126,25 @@ describe('PendingRequests', () => {
     time.advance(1000);
     expect(outcomes).toHaveLength(2);
   });
+
+  it('failEpochsBefore answers the waiters of older epochs at once, in add order, and spares the rest', () => {
+    const { time, pending, outcomes } = rig();
+    const addIn = (key: string, epoch: number) => pending.add(key, 1000, (error) => outcomes.push({ key, error }), epoch);
+    addIn('w/a/1', 0);
+    addIn('r/1', 0);
+    addIn('r/2', 0);
+    addIn('w/a/2', 1);
+    const unknown: ClientError = { code: 'timeout', message: 'leadership changed', outcome: 'unknown' };
+    const retry: ClientError = { code: 'noLeader', message: 'retry', retryAfterMs: 10 };
+    const failed = pending.failEpochsBefore(1, (key) => (key === 'r/2' ? null : key.startsWith('r/') ? retry : unknown));
+    expect(failed).toBe(2);
+    expect(outcomes).toEqual([
+      { key: 'w/a/1', error: unknown },
+      { key: 'r/1', error: retry },
+    ]);
+    expect(pending.has('r/2') && pending.has('w/a/2')).toBe(true);
+    time.advance(1000);
+    expect(outcomes.map((o) => o.key), 'the spared ones still time out, once').toEqual(['w/a/1', 'r/1', 'r/2', 'w/a/2']);
+    expect(pending.deadlineCount()).toBe(0);
+  });
 });

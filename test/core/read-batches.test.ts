@@ -59,4 +59,18 @@ describe('ReadBatches', () => {
     expect(after.answered(contexts[0]!), 'the previous life\'s answer does not answer the new request').toEqual([]);
     expect(after.answered(contexts[1]!)).toEqual(['r/1']);
   });
+
+  it('clear() drops the batch in flight and the waiting reads: a late answer matches nothing, the next read goes at once', () => {
+    const batches = new ReadBatches(5, 'n1.x');
+    batches.add('r/1');
+    const first = batches.start(live)!;
+    batches.add('r/2');
+    batches.clear();
+    expect(batches.size()).toBe(0);
+    expect(batches.answered(first)).toEqual([]);
+    batches.add('r/3');
+    const next = batches.start(live);
+    expect(next).toBeDefined();
+    expect(batches.answered(next!)).toEqual(['r/3']);
+  });
 });

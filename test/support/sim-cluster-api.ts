@@ -15,8 +15,9 @@ const callVirtualMsMax = 10_000;
 export class SimClusterApi {
   readonly cluster: SimCluster;
 
-  constructor(nodes: number, seed: number) {
-    const scenario = validateScenario({ name: 'two-worlds', cluster: { nodes }, workload: { clients: 0 } }, 'two-worlds');
+  /** `network`: the scenario's network section (default: the scenario default). */
+  constructor(nodes: number, seed: number, network?: Record<string, unknown>) {
+    const scenario = validateScenario({ name: 'two-worlds', cluster: { nodes }, workload: { clients: 0 }, ...(network ? { network } : {}) }, 'two-worlds');
     this.cluster = new SimCluster({ scenario, seed, bugs: new Set(), sink: nullTraceSink, spares: 0 });
     this.cluster.start();
     this.runUntil(() => this.cluster.leader() !== undefined, 10_000);
