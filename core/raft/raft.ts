@@ -12,7 +12,7 @@ import type { ResolvedRaftConfig } from './config.ts';
 import { configFromConfState } from './confchange/restore.ts';
 import { isTransferContext, makeMessage } from './messages.ts';
 import type { MessageFields } from './messages.ts';
-import { hup, handleVoteRequest, stepCandidate } from './raft-election.ts';
+import { hup, handleVoteRequest, learnCommitFromRefusal, rejectVote, stepCandidate } from './raft-election.ts';
 import { stepFollower } from './raft-follower.ts';
 import { checkQuorumRound, stepLeader } from './raft-leader.ts';
 import { maybeAutoLeave } from './raft-membership.ts';
@@ -292,6 +292,8 @@ export class Raft {
   }
 
   step(m: Message): ProposalError | null {
+    // Whatever its term: a commit point is a fact that holds forever.
+    if ((m.type === 'voteResp' || m.type === 'preVoteResp') && m.reject) learnCommitFromRefusal(this, m);
     if (m.term > this.term) {
       if (!this.stepHigherTerm(m)) return null;
     } else if (m.term < this.term && m.term !== 0) {
@@ -332,7 +334,7 @@ export class Raft {
       this.send('appResp', m.from, this.term);
     } else if (m.type === 'preVote') {
       // Rejecting with our term lets a pre-candidate with a stale term catch up.
-      this.send('preVoteResp', m.from, this.term, { reject: true });
+      rejectVote(this, m.from, 'preVoteResp');
     }
   }
 
