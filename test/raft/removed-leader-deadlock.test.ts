@@ -44,17 +44,23 @@ describe('learning the commit point from a refused vote', () => {
   });
 
   it('commits up to the point only when its own entry there has the same term', () => {
-    const net = twoLogs();
+    const net = new RaftNetwork([1, 2, 3]);
+    elect(net, 1);
+    // Node 2 gets the entries but never hears that they committed.
+    net.dropIf = (m) => m.to === 2 && (m.type === 'heartbeat' || (m.type === 'app' && m.entries.length === 0));
+    for (const v of ['a', 'b']) net.propose(1, v);
+    net.stabilize();
     const raft = internals(net.node(2).raw);
-    raft.log.committed = 1; // as if it had missed the leader's commit
+    const committed = raft.log.committed;
     const last = raft.log.lastIndex();
+    expect(net.node(1).status().commit).toBe(last);
+    expect(committed).toBeLessThan(last);
     const t = raft.log.term(last)!;
-    const refusal = (atTerm: number, commit: number, logTerm: number) =>
-      makeMessage('preVoteResp', GROUP, nodeId(3), nodeId(2), atTerm, { reject: true, commit, logTerm });
+    const refusal = (atTerm: number, commit: number, logTerm: number) => makeMessage('preVoteResp', GROUP, nodeId(3), nodeId(2), atTerm, { reject: true, commit, logTerm });
     net.node(2).raw.step(refusal(raft.term, last, t + 1));
-    expect(raft.log.committed).toBe(1); // another term at that index: nothing learned
+    expect(raft.log.committed).toBe(committed); // another term at that index: nothing learned
     net.node(2).raw.step(refusal(raft.term, last + 5, t));
-    expect(raft.log.committed).toBe(1); // beyond our log: nothing learned
+    expect(raft.log.committed).toBe(committed); // beyond our log: nothing learned
     net.node(2).raw.step(refusal(raft.term - 1, last, t));
     expect(raft.log.committed).toBe(last); // matching entry, even from an older term
   });
