@@ -9,8 +9,16 @@ import { KvlabError } from '../../core/types.ts';
 
 export type FailStopKind = 'expected' | 'bug';
 
+/** Causes followed (error.cause) before judging: storageFailed wraps whatever stopped the storage. */
+const causeDepthMax = 8;
+
 export function failStopKind(error: Error): FailStopKind {
-  return error instanceof KvlabError || error instanceof DiskError ? 'expected' : 'bug';
+  let current: unknown = error;
+  for (let depth = 0; depth < causeDepthMax && current instanceof Error; depth++) {
+    if (!(current instanceof KvlabError || current instanceof DiskError)) return 'bug';
+    current = current.cause;
+  }
+  return 'expected';
 }
 
 /** A node's stop that was a bug, for the `assertions` check. */

@@ -10,7 +10,7 @@ import { runScenario } from '../../sim/run/run-scenario.ts';
 import { validateScenario } from '../../sim/scenario/validate.ts';
 import { runSeed } from '../../sim/sweep/run-seed.ts';
 import { DiskError } from '../../core/env/disk.ts';
-import { StorageCorruption } from '../../core/storage/errors.ts';
+import { StorageCorruption, storageFailed } from '../../core/storage/errors.ts';
 
 const short = validateScenario(
   {
@@ -55,6 +55,8 @@ describe('a node that stops on a bug fails the run', () => {
     expect(failStopKind(new DiskError('EIO', 'raft/g1/wal/x'))).toBe('expected');
     expect(failStopKind(new AssertionFailure('commit regressed'))).toBe('bug');
     expect(failStopKind(new TypeError('x is undefined'))).toBe('bug');
+    expect(failStopKind(storageFailed('fsync of raft/g1/wal/x', new DiskError('EIO', 'raft/g1/wal/x')))).toBe('expected');
+    expect(failStopKind(storageFailed('writing of snapshot s', new AssertionFailure('offset beyond the file')))).toBe('bug');
   });
 });
 
