@@ -4,7 +4,6 @@ export { decodeCommand, encodeCommand } from './command-codec.ts';
 export { validateCommand, validateRead, validateWrite } from './command-validate.ts';
 export type { EngineMutation, FlushCallback, KeyRecordPair, KvEngine, SessionRecord, StoredRecord } from './engine.ts';
 export { MemoryEngine } from './memory-engine.ts';
-export { PersistentSimEngine, type PersistentSimEngineOptions } from '../../sim/engine/persistent-sim-engine.ts';
 export { KvStateMachine, type CommittedEntry, type KvStateMachineOptions } from './state-machine.ts';
 export { noSessionClientId } from './sessions.ts';
 export { decodeSnapshot, encodeSnapshot, snapshotAppliedIndex } from './snapshot-codec.ts';
