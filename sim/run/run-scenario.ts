@@ -34,6 +34,7 @@ interface RunParts {
   writer?: TraceWriter;
   historyText?: TextChunks;
   cluster?: SimCluster;
+  obs?: RunObservations;
 }
 
 /**
@@ -74,11 +75,11 @@ function exceptionResult(scenario: Scenario, options: RunOptions, error: unknown
       virtualMs: atMs,
       wallMs: Math.round(performance.now() - wallStart),
       events: world?.sim.eventsProcessed ?? 0,
-      operations: { ok: 0, fail: 0, info: 0 },
-      latencyMs: { p50: 0, p90: 0, p99: 0, max: 0 },
+      operations: parts.obs?.outcomes ?? { ok: 0, fail: 0, info: 0 },
+      latencyMs: percentiles(parts.obs?.latenciesUs ?? []),
       leaderChanges: parts.cluster?.leaderChanges ?? 0,
-      faults: 0,
-      acknowledgedWrites: 0,
+      faults: parts.obs?.faults ?? 0,
+      acknowledgedWrites: parts.obs?.receipts.length ?? 0,
       messages: { sent: net?.sent ?? 0, delivered: net?.delivered ?? 0, dropped: net ? totalDropped(net.dropped) : 0 },
     },
   };
@@ -106,6 +107,7 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
   const random = world.random.child('run');
   const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0, convergeTarget: undefined, appliedAtEnd: new Map() };
 
+  parts.obs = obs;
   const historyText = new TextChunks();
   parts.historyText = historyText;
   // The writer pairs events into operations as it goes (only when the linearizability check will want
