@@ -163,18 +163,28 @@ export class KvNode implements KvClientApi {
       if (this.stopped) return;
       if (syncError) return this.fail(syncError);
       this.reportRecoveredDurable(group, recovered);
-      if (!fresh || this.config.join) {
-        this.startGroup(group, durable, recovered);
-        return ready();
-      }
+      if (!fresh || this.config.join) return this.startGuarded(group, durable, recovered, ready);
       const snapshot = bootstrapSnapshot(this.config.initialVoters);
       durable.saveSnapshot(snapshot, (error) => {
         if (this.stopped) return;
         if (error) return this.fail(error);
-        this.startGroup(group, durable, { ...recovered, snapshot });
-        ready();
+        this.startGuarded(group, durable, { ...recovered, snapshot }, ready);
       });
     });
+  }
+
+  /**
+   * Starts the group from a disk callback, where a throw would escape to whoever ran the callback (the
+   * simulator's event loop, Node's): any error here (a damaged engine file, an assertion) stops this
+   * node through its fail path instead, named as a failed start.
+   */
+  private startGuarded(group: GroupId, durable: DurableLog, recovered: DurableLog['recovered'], ready: () => void): void {
+    try {
+      this.startGroup(group, durable, recovered);
+    } catch (error) {
+      return this.fail(error instanceof Error ? error : new Error(String(error)), `group ${group} could not start`);
+    }
+    ready();
   }
 
   /**
@@ -248,9 +258,9 @@ export class KvNode implements KvClientApi {
     } as RaftConfig;
   }
 
-  private fail(error: Error): void {
+  private fail(error: Error, context?: string): void {
     if (this.stopped) return;
-    this.env.tracer.emit('node.fatal', { error: error.message });
+    this.env.tracer.emit('node.fatal', { error: context ? `${context}: ${error.message}` : error.message });
     this.stop();
     this.deps.onFatal?.(error);
   }

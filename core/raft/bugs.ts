@@ -11,7 +11,8 @@ export type RaftBugName =
   | 'leaseIgnoresClockDrift'
   | 'removedLeaderKeepsLeading'
   | 'concurrentConfChanges'
-  | 'snapshotDropsLaterEntries';
+  | 'snapshotDropsLaterEntries'
+  | 'voteRefusalHidesCommit';
 
 export interface RaftBugInfo {
   readonly name: RaftBugName;
@@ -66,6 +67,13 @@ export const RAFT_BUGS: readonly RaftBugInfo[] = [
     name: 'snapshotDropsLaterEntries',
     description: 'a follower installing a snapshot of a prefix of its log also discards the later entries it already acknowledged',
     source: 'Raft paper (Ongaro & Ousterhout, 2014), section 7 "Log compaction"',
+  },
+  {
+    name: 'voteRefusalHidesCommit',
+    description:
+      'a candidate ignores the commit point a refused vote carries, so a voter that missed the commit of the change removing the leader campaigns in the old configuration forever, needing the vote of the removed node, which never campaigns and refuses it',
+    source:
+      'Raft thesis (Ongaro, 2014), section 4.1 (servers use the latest configuration in their log; etcd-io/raft applies it at commit instead, and only the leader spreads the commit index)',
   },
 ];
 

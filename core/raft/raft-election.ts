@@ -73,8 +73,31 @@ export function handleVoteRequest(r: Raft, m: Message): void {
       r.trace('raft.vote', () => ({ term: r.term, for: m.from }));
     }
   } else {
-    r.send(respType, m.from, r.term, { reject: true });
+    rejectVote(r, m.from, respType);
   }
+}
+
+/**
+ * Refuses a (pre-)vote. The refusal carries our commit point (index and its term), so a candidate that
+ * missed the commit of a membership change learns it here: see learnCommitFromRefusal.
+ */
+export function rejectVote(r: Raft, to: Message['from'], respType: 'voteResp' | 'preVoteResp'): void {
+  const commit = r.log.committed;
+  r.send(respType, to, r.term, { reject: true, commit, logTerm: r.log.term(commit) ?? 0 });
+}
+
+/**
+ * A refused (pre-)vote told us the refuser's commit point. If our entry there has the same term, Log
+ * Matching makes our log equal to its log up to that index, which is committed: we may commit it too.
+ * Only a leader spreads the commit index otherwise, and a voter that missed the commit of a change
+ * removing the old leader would keep campaigning in the old configuration, needing the vote of the removed
+ * node, which neither campaigns (it is no member) nor grants it when its log is longer (docs/raft.md).
+ */
+export function learnCommitFromRefusal(r: Raft, m: Message): void {
+  if (r.bug('voteRefusalHidesCommit')) return;
+  if (m.commit <= r.log.committed || !r.log.matchTerm(m.commit, m.logTerm)) return;
+  r.log.commitTo(m.commit);
+  r.traceCommit();
 }
 
 /** Pre-candidates and candidates. */

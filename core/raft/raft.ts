@@ -12,9 +12,11 @@ import type { ResolvedRaftConfig } from './config.ts';
 import { configFromConfState } from './confchange/restore.ts';
 import { isTransferContext, makeMessage } from './messages.ts';
 import type { MessageFields } from './messages.ts';
-import { hup, handleVoteRequest, stepCandidate } from './raft-election.ts';
+import { hup, handleVoteRequest, learnCommitFromRefusal, rejectVote, stepCandidate } from './raft-election.ts';
 import { stepFollower } from './raft-follower.ts';
 import { checkQuorumRound, stepLeader } from './raft-leader.ts';
+import { checkInvariants } from './invariants.ts';
+import type { InvariantMarks } from './invariants.ts';
 import { maybeAutoLeave } from './raft-membership.ts';
 import { bcastAppend, bcastHeartbeat, maybeCommit, onCommitAdvanced } from './raft-replication.ts';
 import { tickSnapshotTransfers } from './raft-snapshot.ts';
@@ -69,6 +71,7 @@ export class Raft {
   /** Follower: the snapshot being received in chunks. */
   assembly: SnapshotAssembly | undefined = undefined;
   private commitTraced = 0;
+  private readonly marks: InvariantMarks = { commit: 0, term: 0 };
   msgs: Message[] = [];
   readStates: ReadState[] = [];
 
@@ -88,6 +91,12 @@ export class Raft {
     }
     this.commitTraced = this.log.committed;
     this.reset(this.term);
+    this.invariants();
+  }
+
+  /** Checked after every input (constructor, step, tick, advance): see invariants.ts. */
+  invariants(): void {
+    checkInvariants(this, this.marks);
   }
 
   private loadHardState(hs: HardState): void {
@@ -263,6 +272,7 @@ export class Raft {
     this.tickCount++;
     if (this.role === 'leader') this.tickHeartbeat();
     else this.tickElection();
+    this.invariants();
   }
 
   private tickElection(): void {
@@ -292,6 +302,14 @@ export class Raft {
   }
 
   step(m: Message): ProposalError | null {
+    const result = this.stepMessage(m);
+    this.invariants();
+    return result;
+  }
+
+  private stepMessage(m: Message): ProposalError | null {
+    // Whatever its term: a commit point is a fact that holds forever.
+    if ((m.type === 'voteResp' || m.type === 'preVoteResp') && m.reject) learnCommitFromRefusal(this, m);
     if (m.term > this.term) {
       if (!this.stepHigherTerm(m)) return null;
     } else if (m.term < this.term && m.term !== 0) {
@@ -332,7 +350,7 @@ export class Raft {
       this.send('appResp', m.from, this.term);
     } else if (m.type === 'preVote') {
       // Rejecting with our term lets a pre-candidate with a stale term catch up.
-      this.send('preVoteResp', m.from, this.term, { reject: true });
+      rejectVote(this, m.from, 'preVoteResp');
     }
   }
 

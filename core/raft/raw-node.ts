@@ -190,7 +190,7 @@ export class RawNode {
       // raft.apply is the host's to emit: it is the one that applies.
     }
     r.onAdvance();
-    assert(r.log.applied <= r.log.committed && r.log.committed <= r.log.lastIndex(), () => `applied ${r.log.applied} <= committed ${r.log.committed} <= last ${r.log.lastIndex()} does not hold`);
+    r.invariants();
   }
 }
 

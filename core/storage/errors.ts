@@ -16,5 +16,8 @@ export class StorageCorruption extends KvlabError {
 /** The WAL or snapshot store hit an I/O error after which its state is unknown: restart the node. */
 export function storageFailed(what: string, cause: unknown): KvlabError {
   const detail = cause instanceof Error ? cause.message : String(cause);
-  return new KvlabError('storageFailed', `${what} failed (${detail}); the node must restart and recover from its disk`);
+  const error = new KvlabError('storageFailed', `${what} failed (${detail}); the node must restart and recover from its disk`);
+  // Kept so that whoever judges the stop can tell a disk error from a bug caught on the way.
+  error.cause = cause;
+  return error;
 }

@@ -33,6 +33,28 @@ export interface LevelEngineOptions {
   readonly onFailure?: (error: Error) => void;
 }
 
+/**
+ * Attempts at loading the key index, sessions and applied index at start-up. A read can fail on the way
+ * (an EIO, bytes damaged in transit) while the files are intact, as the WAL and snapshot loaders allow
+ * for; a failure that repeats is real and stops the node with the last error.
+ */
+const loadAttemptsMax = 3;
+
+export async function loadWithRetries(db: Parameters<typeof loadLevelState>[0], dir: string): Promise<Awaited<ReturnType<typeof loadLevelState>>> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= loadAttemptsMax; attempt++) {
+    try {
+      return await loadLevelState(db);
+    } catch (error) {
+      // A format version this build cannot read does not change by reading again.
+      if (error instanceof KvlabError && error.code === 'engineVersion') throw error;
+      last = error;
+    }
+  }
+  const detail = last instanceof Error ? last.message : String(last);
+  throw new KvlabError('engineLoadFailed', `LevelDB engine in ${dir}: loading its state failed ${loadAttemptsMax} times (last: ${detail}); refusing to start`);
+}
+
 /** Records read per iterator step by exportSnapshotLater: the event loop runs between steps. */
 const EXPORT_CHUNK_RECORDS = 512;
 
@@ -90,7 +112,7 @@ export class LevelEngine implements KvEngine {
   static async open(dir: string, options: LevelEngineOptions = {}): Promise<LevelEngine> {
     const db = await openLevel(dir, options.cacheBytes);
     try {
-      const state = await loadLevelState(db);
+      const state = await loadWithRetries(db, dir);
       return new LevelEngine(db, state, options);
     } catch (error) {
       await db.close();

@@ -15,6 +15,7 @@ import type { Disk, DurabilityCallback, Fd } from '../../core/env/disk.ts';
 import { DiskError, parentDir } from '../../core/env/disk.ts';
 import type { EngineMutation, FlushCallback, KeyRecordPair, KvEngine, SessionRecord, StoredRecord } from '../../core/kv/engine.ts';
 import { crc32c } from '../../core/storage/crc32c.ts';
+import { readStable } from '../../core/storage/stable-read.ts';
 import { encodeLogRecord, readLogRecords } from '../../core/kv/engine-log-codec.ts';
 import { MemoryEngine } from '../../core/kv/memory-engine.ts';
 import { decodeSnapshot, encodeSnapshot, snapshotAppliedIndex } from '../../core/kv/snapshot-codec.ts';
@@ -275,16 +276,26 @@ export class PersistentSimEngine implements KvEngine {
 
   /** Loads the snapshot and replays the logs; answers the snapshot's index. */
   private recover(): number {
-    if (this.disk.exists(this.path('snapshot'))) {
-      const bytes = this.disk.readFile(this.path('snapshot'));
-      this.memory.importSnapshot(bytes, snapshotAppliedIndex(bytes));
+    const snapshotPath = this.path('snapshot');
+    if (this.disk.exists(snapshotPath)) {
+      // A read can flip a bit on the way while the disk copy is intact: re-read before believing it.
+      const { bytes } = readStable(snapshotPath, () => this.disk.readFile(snapshotPath), snapshotIntact);
+      try {
+        this.memory.importSnapshot(bytes, snapshotAppliedIndex(bytes));
+      } catch (error) {
+        if (!(error instanceof KvlabError)) throw error;
+        throw new KvlabError('corruptSnapshot', `${snapshotPath} (KV engine snapshot) is damaged on disk: ${error.message}; refusing to start`);
+      }
     }
     const snapshotIndex = this.memory.appliedIndex();
     const gens = this.logGenerations();
     this.logGen = gens.length > 0 ? gens[gens.length - 1] : 0;
     let chainBroken = false;
     for (const gen of gens) {
-      const { records } = readLogRecords(this.disk.readFile(this.path(this.logName(gen))));
+      const path = this.path(this.logName(gen));
+      // A damaged read would end the replay early, as a torn tail does: believe it only if it repeats.
+      const { bytes } = readStable(path, () => this.disk.readFile(path), logIntact);
+      const { records } = readLogRecords(bytes);
       for (const record of records) {
         const applied = this.memory.appliedIndex();
         if (record.appliedIndex <= applied) continue;
@@ -313,6 +324,20 @@ export class PersistentSimEngine implements KvEngine {
     const state = this.memory.exportSnapshot();
     this.memory.importSnapshot(rewriteAppliedIndex(state, index), index);
   }
+}
+
+function snapshotIntact(bytes: Uint8Array): boolean {
+  try {
+    snapshotAppliedIndex(bytes); // verifies the checksum
+    return true;
+  } catch (error) {
+    if (!(error instanceof KvlabError)) throw error;
+    return false;
+  }
+}
+
+function logIntact(bytes: Uint8Array): boolean {
+  return readLogRecords(bytes).intactBytes === bytes.length;
 }
 
 /** Runs `fn`; a DiskError it throws (from inside a completion callback) goes to `done` instead. */

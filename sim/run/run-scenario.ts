@@ -19,6 +19,7 @@ import { evaluateChecks, type RunObservations } from './checks.ts';
 import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
 import { SimCluster } from './sim-cluster.ts';
+import { describeFailStopBugs } from './fail-stops.ts';
 import { makeMembershipHooks } from './membership-hooks.ts';
 import { runUntilViolation, skipWholeRunChecks } from './stop-on-violation.ts';
 
@@ -28,8 +29,70 @@ const inspectEveryMs = 100;
 /** Every running member must have applied the leader's commit index of this long before the end. */
 const convergeWindowMs = 1000;
 
+/** What a run had built when something threw out of it: enough for an `exception` report. */
+interface RunParts {
+  writer?: TraceWriter;
+  historyText?: TextChunks;
+  cluster?: SimCluster;
+  obs?: RunObservations;
+}
+
+/**
+ * An exception anywhere in a run (not a failed assertion, which the run reports under `assertions`) is
+ * a bug in kvlab or the simulator: the run ends there with verdict `exception`, a report, and a trace
+ * that ends with a `run.exception` line, so `kvlab run` still writes report.json and the repro line.
+ */
 export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
   const wallStart = performance.now();
+  const parts: RunParts = {};
+  try {
+    return runScenarioUnguarded(scenario, options, wallStart, parts);
+  } catch (error) {
+    return exceptionResult(scenario, options, error, wallStart, parts);
+  }
+}
+
+function exceptionResult(scenario: Scenario, options: RunOptions, error: unknown, wallStart: number, parts: RunParts): RunResult {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const world = parts.cluster?.world;
+  const atMs = world ? world.sim.nowUs / 1000 : 0;
+  const where = err.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim() ?? 'no stack';
+  const detail = `${err.name}: ${err.message} at ${atMs} ms (the run stopped there; ${where})`;
+  try {
+    world?.tracer.emit('run.exception', { error: `${err.name}: ${err.message}`, stack: err.stack ?? null });
+  } catch {
+    // the trace is best effort here: the report is what must come out
+  }
+  const net = world?.network.stats;
+  const report: Report = {
+    scenario: scenario.name,
+    seed: options.seed,
+    verdict: 'exception',
+    expect: scenario.expect,
+    bugs: [...new Set([...scenario.bugs, ...(options.bugs ?? [])])],
+    checks: [{ name: 'exception', verdict: 'fail', detail }],
+    stats: {
+      virtualMs: atMs,
+      wallMs: Math.round(performance.now() - wallStart),
+      events: world?.sim.eventsProcessed ?? 0,
+      operations: parts.obs?.outcomes ?? { ok: 0, fail: 0, info: 0 },
+      latencyMs: percentiles(parts.obs?.latenciesUs ?? []),
+      leaderChanges: parts.cluster?.leaderChanges ?? 0,
+      faults: parts.obs?.faults ?? 0,
+      acknowledgedWrites: parts.obs?.receipts.length ?? 0,
+      messages: { sent: net?.sent ?? 0, delivered: net?.delivered ?? 0, dropped: net ? totalDropped(net.dropped) : 0 },
+    },
+  };
+  try {
+    parts.writer?.close?.();
+  } catch {
+    // as above
+  }
+  const writer = parts.writer;
+  return { scenario, report, historyText: parts.historyText?.text() ?? '', traceText: writer && !options.tracePath ? writer.text() : undefined };
+}
+
+function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart: number, parts: RunParts): RunResult {
   const bugs = new Set([...scenario.bugs, ...(options.bugs ?? [])]);
   const phases = scenario.phases;
   const endMs = phases.faultsMs + phases.healMs + phases.livenessMs;
@@ -37,12 +100,16 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const nodes = Array.from({ length: scenario.cluster.nodes + spares }, (_, i) => i + 1);
   const meta = { scenario: scenario.name, seed: options.seed, version: traceVersion, nodes, groups: [firstGroup], durationMs: endMs, bugs: [...bugs] };
   const writer = options.trace || options.tracePath ? new TraceWriter({ meta, path: options.tracePath }) : undefined;
+  parts.writer = writer;
   const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares, crashPoints: options.crashPoints });
+  parts.cluster = cluster;
   const { world } = cluster;
   const random = world.random.child('run');
   const obs: RunObservations = { healUs: phases.faultsMs * 1000, endUs: endMs * 1000, latenciesUs: [], outcomes: { ok: 0, fail: 0, info: 0 }, okAfterHealUs: undefined, leaderAfterHealUs: undefined, receipts: [], faults: 0, convergeTarget: undefined, appliedAtEnd: new Map() };
 
+  parts.obs = obs;
   const historyText = new TextChunks();
+  parts.historyText = historyText;
   // The writer pairs events into operations as it goes (only when the linearizability check will want
   // them: they stay in memory for the whole run), so the check needs no parse of the text.
   const history = new HistoryWriter((line) => historyText.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
@@ -57,11 +124,11 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     obs.convergeTarget = leader === undefined ? undefined : { commit: cluster.node(leader)?.replica()?.status().commit ?? 0, atUs: world.sim.nowUs };
   });
 
-  cluster.start();
   // Only a run whose scenario checks the Raft invariants may stop at one: its verdict then says so.
   const stopOnViolation = options.stopOnViolation === true && scenario.checks.includes('raft-invariants');
   let stoppedAtUs: number | undefined;
   const assertion = runGuarded(() => {
+    cluster.start();
     if (stopOnViolation) stoppedAtUs = runUntilViolation(world.sim, endMs * 1000, inspectEveryMs * 1000, () => cluster.checker.violations.length > 0);
     else world.runUntilMs(endMs);
   });
@@ -70,7 +137,11 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
 
   const evaluated = evaluateChecks(scenario, cluster, () => history.operations(), obs);
   const checks = stoppedAtUs === undefined ? evaluated : skipWholeRunChecks(evaluated, stoppedAtUs);
-  if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });
+  const assertionFailures = [
+    ...(assertion ? [`${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)`] : []),
+    ...(cluster.fatalBugs.length > 0 ? [describeFailStopBugs(cluster.fatalBugs)] : []),
+  ];
+  if (assertionFailures.length > 0) checks.unshift({ name: 'assertions', verdict: 'fail', detail: assertionFailures.join('; ') });
   for (const c of checks) if (c.verdict === 'fail') world.tracer.emit('check.violation', { check: c.name, detail: c.detail, ops: c.ops ?? [] });
   const failed = checks.some((c) => c.verdict === 'fail');
   const verdict = scenario.expect === 'violation' ? (failed ? 'pass' : 'fail') : failed ? 'fail' : 'pass';

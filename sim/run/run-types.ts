@@ -27,8 +27,12 @@ export interface RunStats {
 export interface Report {
   readonly scenario: string;
   readonly seed: number;
-  /** pass: every check passed, or the violation the scenario expects was found. */
-  readonly verdict: 'pass' | 'fail';
+  /**
+   * pass: every check passed, or the violation the scenario expects was found. exception: something
+   * other than a failed assertion threw out of the run (a bug in kvlab or the simulator); the run
+   * stopped there and its one check, `exception`, says what and where.
+   */
+  readonly verdict: 'pass' | 'fail' | 'exception';
   readonly expect: 'pass' | 'violation';
   readonly bugs: readonly string[];
   readonly checks: readonly CheckResult[];

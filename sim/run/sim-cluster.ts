@@ -16,6 +16,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { TraceSink } from '../trace/trace-sink.ts';
 import { SimWorld } from '../world/sim-world.ts';
 import { type CrashPoint, countingDisk } from './crash-points.ts';
+import { type FailStopBug, failStopKind } from './fail-stops.ts';
 
 export interface SimClusterOptions {
   readonly scenario: Scenario;
@@ -33,6 +34,8 @@ export class SimCluster implements ClusterView {
   readonly disks = new Map<NodeId, SimDisk>();
   /** Nodes whose host gave up (corruption found at start, a disk error): they stay down. */
   readonly fatal = new Map<NodeId, string>();
+  /** Node stops that were bugs (a failed assertion, a TypeError): each fails the run (fail-stops.ts). */
+  readonly fatalBugs: FailStopBug[] = [];
   private readonly memberSet = new Set<NodeId>();
   /** members() as last built; a new array (never mutated) each time the set changes. */
   private membersSorted: readonly NodeId[] | undefined = undefined;
@@ -229,7 +232,10 @@ export class SimCluster implements ClusterView {
           for (const listener of [...this.electedListeners]) listener(n);
         },
       },
-      onFatal: (error) => this.fatal.set(id, error.message),
+      onFatal: (error) => {
+        this.fatal.set(id, error.message);
+        if (failStopKind(error) === 'bug') this.fatalBugs.push({ node: id, atMs: this.world.sim.nowUs / 1000, message: `${error.name}: ${error.message}` });
+      },
     });
   }
 

@@ -20,7 +20,8 @@ export function runSeed(scenario: unknown, seed: number, bugs: readonly string[]
 export function outcomeOf(report: Report): SeedOutcome {
   const failing = report.checks.filter((c) => c.verdict === 'fail').map((c) => ({ name: c.name, detail: c.detail }));
   const unknownChecks = report.checks.filter((c) => c.verdict === 'unknown').map((c) => c.name);
-  const base = { seed: report.seed, verdict: report.verdict, unknownChecks, stats: report.stats };
+  // An exception is a failure of the seed (its report's one failing check is `exception`).
+  const base = { seed: report.seed, verdict: report.verdict === 'pass' ? ('pass' as const) : ('fail' as const), unknownChecks, stats: report.stats };
   if (report.verdict === 'pass') return { ...base, failedChecks: [] };
   if (failing.length > 0) return { ...base, failedChecks: failing };
   return { ...base, failedChecks: [{ name: expectedViolationCheck, detail: 'the scenario expects a violation, and every check passed' }] };

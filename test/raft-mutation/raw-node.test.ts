@@ -61,6 +61,7 @@ describe('Ready', () => {
     expect(second.hardState).toBeUndefined();
     expect(second.entries).toHaveLength(1);
     expect(second.mustSync).toBe(true);
+    net.node(1).storage.append(second.entries); // the host persists before it advances
     raw.advance(second);
   });
 

@@ -17,6 +17,7 @@ describe('bug zoo catalogue', () => {
       'removedLeaderKeepsLeading',
       'concurrentConfChanges',
       'snapshotDropsLaterEntries',
+      'voteRefusalHidesCommit',
     ];
     expect(RAFT_BUGS.map((b) => b.name).sort()).toEqual([...names].sort());
     for (const b of RAFT_BUGS) {
@@ -101,5 +102,14 @@ describe('bug zoo: each deviation is reachable and misbehaves', () => {
   it('snapshotDropsLaterEntries: a delayed snapshot erases acknowledged entries after it', () => {
     expect(scenario.delayedSnapshot()).toEqual({ acked: 8, lastAfter: 8, commitAfter: 5 });
     expect(scenario.delayedSnapshot('snapshotDropsLaterEntries')).toEqual({ acked: 8, lastAfter: 5, commitAfter: 5 });
+  });
+
+  it('voteRefusalHidesCommit: a two-voter group whose leader removed itself never elects again', () => {
+    const ok = scenario.removedLeaderHandOff();
+    expect(ok.leaders).toEqual([2]);
+    const buggy = scenario.removedLeaderHandOff('voteRefusalHidesCommit');
+    expect(buggy.leaders).toEqual([]);
+    expect(buggy.voters2).toEqual([1, 2]);
+    expect(buggy.commit2).toBeLessThan(buggy.removalIndex);
   });
 });

@@ -7,6 +7,7 @@ import type { Message } from '../../core/raft/types.ts';
 import { logIndex, nodeId, term } from '../../core/types.ts';
 import { GROUP, RaftNetwork, elect, text } from './network.ts';
 import type { NetworkOptions } from './network.ts';
+import { expect } from 'vitest';
 
 function withBug(bug: RaftBugName | undefined, config: NetworkOptions['config'] = {}): NetworkOptions['config'] {
   return { ...config, bugs: new Set(bug ? [bug] : []) };
@@ -241,4 +242,46 @@ export function delayedSnapshot(bug?: 'snapshotDropsLaterEntries'): { acked: num
   net.processAll();
   const s = net.node(2).status();
   return { acked, lastAfter: s.lastIndex, commitAfter: s.commit };
+}
+
+/**
+ * Issue 17: voters [1, 2]; leader 1 removes itself and hands over with timeoutNow, which overtakes the
+ * append carrying the commit of the removal, so node 2 campaigns in the old configuration [1, 2] and
+ * wins with node 1's vote; node 1 stores node 2's no-op, and node 2 crashes before persisting it. Node
+ * 2 restarts with a shorter log than node 1 and without knowing the removal is committed. Returns the
+ * leaders after `ticks` more ticks, node 2's commit and configuration then, and what node 1 first
+ * answered to node 2's pre-vote.
+ */
+export function removedLeaderHandOff(bug?: 'voteRefusalHidesCommit', ticks = 100): { leaders: number[]; commit2: number; voters2: number[]; removalIndex: number; firstRefusal: Message | undefined } {
+  const net = new RaftNetwork([1, 2], { config: withBug(bug, { preVote: true, checkQuorum: true }) });
+  elect(net, 1);
+  expect(net.node(1).raw.proposeConfChange({ changes: [{ type: 'removeNode', nodeId: nodeId(1) }] })).toBeNull();
+  const removalIndex = net.node(1).status().lastIndex;
+  // Every append or heartbeat that would tell node 2 the removal is committed is lost.
+  net.dropIf = (m) => m.from === 1 && m.to === 2 && (m.type === 'app' || m.type === 'heartbeat') && m.commit >= removalIndex;
+  // Run until node 2 wins, and stop before it processes its first Ready as leader.
+  for (let round = 0; round < 100 && net.node(2).status().role !== 'leader'; round++) {
+    net.processAll();
+    net.deliver();
+  }
+  expect(net.node(1).status().role).toBe('follower'); // stepped down and sent timeoutNow
+  expect(net.node(2).status().commit).toBeLessThan(removalIndex);
+  expect(net.leaders()).toEqual([nodeId(2)]); // won in [1, 2] with node 1's vote; its no-op is unstable
+  // Node 2's first Ready as leader: its append (with the no-op) leaves before its disk write, then it crashes.
+  net.dropIf = undefined;
+  const rd = net.node(2).raw.ready();
+  expect(rd.entries.map((e) => e.index)).toEqual([removalIndex + 1]);
+  net.stepMessages(rd.messages);
+  net.crash(2);
+  net.processAll();
+  net.inflight = [];
+  expect(net.node(1).status().lastIndex).toBe(removalIndex + 1);
+  net.restart(2);
+  let firstRefusal: Message | undefined;
+  net.onDeliver = (m) => {
+    if (firstRefusal === undefined && m.from === 1 && m.type === 'preVoteResp' && m.reject) firstRefusal = m;
+  };
+  net.run(ticks);
+  const s2 = net.node(2).status();
+  return { leaders: net.leaders().map(Number), commit2: s2.commit, voters2: s2.confState.voters.map(Number), removalIndex, firstRefusal };
 }

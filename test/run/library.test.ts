@@ -16,6 +16,11 @@ const regressions: Array<[string, number, string]> = [
   ['membership-churn.json', 40, 'durable-before-ack judged a write against a configuration the leader had appended but not yet applied'],
   ['membership-churn.json', 14, 'the liveness check asked a spare whose addition never committed to converge'],
   ['membership-churn.json', 1, 'the durable-before-ack check judged writes against the current voters, not the configuration that committed them, and ignored durable snapshots'],
+  ...[13, 15, 20, 25, 32, 35].map((seed): [string, number, string] => [
+    'two-voter-leader-removal-deadlock.json',
+    seed,
+    'two voters deadlocked after the leader removed itself: the removed node refused votes (longer log) and never campaigned (issue 17)',
+  ]),
   ['corrupt-snapshot.json', 188, 'durable-before-ack did not count entries a restarted node read from its WAL and synced before rejoining (a crash had kept them unsynced)'],
 ];
 
