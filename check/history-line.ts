@@ -9,6 +9,7 @@ import {
   type HistoryValue,
   HistoryError,
   historyEventTypes,
+  type Session,
   historyFs,
 } from './history-types.ts';
 
@@ -27,7 +28,7 @@ export function parseHistoryLine(text: string, line: number, file: string): Hist
   }
   // Checked without allocating on the good path: this runs once per line of files of millions of lines.
   const fields = raw as Fields;
-  const { index, process, type, f, key, value, time } = fields;
+  const { index, process, session, type, f, key, value, swapped, time } = fields;
   if (!isNatural(index)) throw invalid(file, line, fields, 'index', naturalAllowed);
   if (!isNatural(process)) throw invalid(file, line, fields, 'process', naturalAllowed);
   if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') {
@@ -38,7 +39,16 @@ export function parseHistoryLine(text: string, line: number, file: string): Hist
   const checked = valueOf(value, f, type);
   if (checked === undefined) throw invalid(file, line, fields, 'value', allowedValue(f, type));
   if (!isNatural(time)) throw invalid(file, line, fields, 'time', naturalAllowed);
-  return { index, process, type, f, key, value: checked, time };
+  if (session !== undefined && !isSession(session)) throw invalid(file, line, fields, 'session', sessionAllowed);
+  if (swapped !== undefined && !(f === 'cas' && type === 'ok' && typeof swapped === 'boolean')) {
+    throw invalid(file, line, fields, 'swapped', f === 'cas' && type === 'ok' ? 'allowed: true or false' : 'allowed only on an ok cas (true or false); leave it out here');
+  }
+  // Optional fields appear only when given: an old history parses to exactly the events it always did.
+  if (session === undefined && swapped === undefined) return { index, process, type, f, key, value: checked, time };
+  const event: { -readonly [K in keyof HistoryEvent]: HistoryEvent[K] } = { index, process, type, f, key, value: checked, time };
+  if (session !== undefined) event.session = session;
+  if (swapped !== undefined) event.swapped = swapped;
+  return event;
 }
 
 function invalid(file: string, line: number, fields: Fields, field: string, allowed: string): HistoryError {
@@ -46,6 +56,11 @@ function invalid(file: string, line: number, fields: Fields, field: string, allo
 }
 
 const naturalAllowed = 'allowed: an integer >= 0';
+const sessionAllowed = 'allowed: an integer >= 0 or a non-empty string (the connection the operation was sent on), or no session field';
+
+function isSession(value: unknown): value is Session {
+  return isNatural(value) || (typeof value === 'string' && value !== '');
+}
 
 function isNatural(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

@@ -9,6 +9,12 @@ export type OperationOutcome = 'ok' | 'fail' | 'info';
 export const historyFs: readonly HistoryF[] = ['get', 'put', 'delete', 'cas'];
 export const historyEventTypes: readonly HistoryEventType[] = ['invoke', 'ok', 'fail', 'info'];
 
+/**
+ * The connection an operation was sent on (optional in a history): an integer >= 0 or a non-empty
+ * string. Operations of one session take effect in the order they were invoked.
+ */
+export type Session = number | string;
+
 /** A cas value: `[expected, new]`; expected null means "only if the key is absent". */
 export type CasValue = readonly [expected: string | null, value: string];
 export type HistoryValue = string | null | CasValue;
@@ -18,11 +24,15 @@ export interface HistoryEvent {
   /** Strictly increasing within a file (the writer counts from 0). */
   readonly index: number;
   readonly process: number;
+  /** Absent: the operation belongs to no session (no order beyond real time). */
+  readonly session?: Session;
   readonly type: HistoryEventType;
   readonly f: HistoryF;
   readonly key: string;
   /** put: the value written; cas: [expected, new]; ok get: the value read or null; otherwise null. */
   readonly value: HistoryValue;
+  /** Only on an `ok` cas: false when the expectation did not hold (nothing was written). Absent: true. */
+  readonly swapped?: boolean;
   /** Integer microseconds, never decreasing within a file. */
   readonly time: number;
 }
@@ -45,6 +55,13 @@ export interface Operation {
   readonly outcome: OperationOutcome;
   /** For an `ok` get: the value read, null when the key was absent. Null otherwise. */
   readonly read: string | null;
+  /**
+   * True only for an `ok` cas that was refused (`"swapped": false`): it wrote nothing, and at its
+   * linearization point the key held something other than the expectation.
+   */
+  readonly refused: boolean;
+  /** The session of its invoke, if any. */
+  readonly session?: Session;
   /** False when the file ended with the operation outstanding (it counts as `info`). */
   readonly completed: boolean;
   readonly invokeIndex: number;

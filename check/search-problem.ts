@@ -1,7 +1,7 @@
 // One key's history as the linearization search wants it: typed arrays, values interned to small
 // integers, and the invoke/completion entries in history order. Also the register model's step.
 import { assert } from '../core/types.ts';
-import type { Operation } from './history-types.ts';
+import type { Operation, Session } from './history-types.ts';
 import { type PreparedOp, prepareOps } from './observed-writes.ts';
 
 /** Register states are value ids: ABSENT, or an interned string (>= 1), or ANY (not yet known). */
@@ -16,6 +16,8 @@ export const GET = 0;
 const PUT = 1;
 const DELETE = 2;
 const CAS = 3;
+/** An `ok` cas that was refused: it needs a value other than its expectation and writes nothing. */
+export const CAS_REFUSED = 4;
 const kindOf = { get: GET, put: PUT, delete: DELETE, cas: CAS } as const;
 
 /** An operation as the search sees it. Required ones must take effect before their completion. */
@@ -42,13 +44,30 @@ export interface SearchProblem {
   readonly initialState: number;
   /** Value id to value: values[0] is null (absent). */
   readonly values: readonly (string | null)[];
+  /** Ops with a session constraint, or undefined when none has one (the search then ignores sessions). */
+  readonly sessions?: SessionOrder;
+}
+
+/**
+ * Session order among the ops of a problem: an op may take effect only after the required ops invoked
+ * before it on its session, and an optional op never after a later op of its session.
+ */
+export interface SessionOrder {
+  readonly count: number;
+  /** Per op: its session (0 .. count-1), or -1 when it has none. */
+  readonly session: Int32Array;
+  /** Per op: the nearest earlier op of its session in the problem, or -1. */
+  readonly previous: Int32Array;
+  /** Per op: the nearest earlier required op of its session, or -1. */
+  readonly previousRequired: Int32Array;
 }
 
 /**
  * `input` must be in invoke order; an op that is required must have completed. Optional writes are
  * simplified first (observed-writes.ts), so `problem.ops` may be shorter and some ops in it required.
+ * Session order binds the ops invoked at or before history index `sessionsUpTo` (all by default).
  */
-export function buildSearchProblem(input: readonly SearchOp[], initialState: number): SearchProblem {
+export function buildSearchProblem(input: readonly SearchOp[], initialState: number, sessionsUpTo = Infinity): SearchProblem {
   const ops = prepareOps(input, initialState);
   const n = ops.length;
   const kind = new Uint8Array(n);
@@ -61,7 +80,7 @@ export function buildSearchProblem(input: readonly SearchOp[], initialState: num
   for (let i = 0; i < n; i++) {
     const { source, deadline } = ops[i];
     const call = source.call;
-    kind[i] = kindOf[call.f];
+    kind[i] = source.refused ? CAS_REFUSED : kindOf[call.f];
     if (call.f === 'get') arg1[i] = values.id(source.read);
     else if (call.f === 'put') arg1[i] = values.id(call.value);
     else if (call.f === 'cas') [arg1[i], arg2[i]] = [values.id(call.expected), values.id(call.value)];
@@ -80,7 +99,42 @@ export function buildSearchProblem(input: readonly SearchOp[], initialState: num
   return {
     ops, opCount: n, kind, arg1, arg2, required, requiredCount: returning.length,
     entryOrder, entryPosition, initialState, values: values.values,
+    sessions: sessionOrder(ops, required, sessionsUpTo),
   };
+}
+
+function sessionOrder(ops: readonly PreparedOp[], required: Uint8Array, upTo: number): SessionOrder | undefined {
+  const n = ops.length;
+  let ids: Map<Session, number> | undefined;
+  let session: Int32Array | undefined;
+  let previous: Int32Array | undefined;
+  let previousRequired: Int32Array | undefined;
+  const last: number[] = [];
+  const lastRequired: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const source = ops[i].source;
+    if (source.session === undefined || source.invokeIndex > upTo) continue;
+    if (!ids || !session || !previous || !previousRequired) {
+      ids = new Map();
+      session = new Int32Array(n).fill(-1);
+      previous = new Int32Array(n).fill(-1);
+      previousRequired = new Int32Array(n).fill(-1);
+    }
+    let id = ids.get(source.session);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(source.session, id);
+      last.push(-1);
+      lastRequired.push(-1);
+    }
+    session[i] = id;
+    previous[i] = last[id];
+    previousRequired[i] = lastRequired[id];
+    last[id] = i;
+    if (required[i] === 1) lastRequired[id] = i;
+  }
+  if (!ids || !session || !previous || !previousRequired) return undefined;
+  return { count: ids.size, session, previous, previousRequired };
 }
 
 /** Interns values: the search compares small integers, not strings. */
@@ -113,16 +167,24 @@ function mergeEntries(n: number, returning: readonly number[], position: Float64
   return order;
 }
 
-/** The value id an op needs to find in the register (get: its read, cas: its expectation), or -1. */
+/**
+ * The value id an op needs to find in the register (get: its read, cas: its expectation), or -1. A
+ * refused cas needs no one value (any but its expectation): see refusedExpectation.
+ */
 export function neededValue(problem: SearchProblem, op: number): number {
   const kind = problem.kind[op];
   return kind === GET || kind === CAS ? problem.arg1[op] : -1;
 }
 
-/** The value id an op leaves in the register (delete: ABSENT), or -1 for a get. */
+/** The value id a refused cas expected (and so must not find), or -1 for any other op. */
+export function refusedExpectation(problem: SearchProblem, op: number): number {
+  return problem.kind[op] === CAS_REFUSED ? problem.arg1[op] : -1;
+}
+
+/** The value id an op leaves in the register (delete: ABSENT), or -1 for a get or a refused cas. */
 export function writtenValue(problem: SearchProblem, op: number): number {
   const kind = problem.kind[op];
-  if (kind === GET) return -1;
+  if (kind === GET || kind === CAS_REFUSED) return -1;
   if (kind === DELETE) return ABSENT;
   return kind === PUT ? problem.arg1[op] : problem.arg2[op];
 }
@@ -136,7 +198,11 @@ export function applyOp(problem: SearchProblem, op: number, state: number): numb
       return problem.arg1[op];
     case DELETE:
       return ABSENT;
-    default:
+    case CAS:
       return state === ANY || state === problem.arg1[op] ? problem.arg2[op] : ILLEGAL;
+    default:
+      // A refused cas: from ANY it only says "not the expectation", which a single value cannot hold,
+      // so the state stays ANY (a relaxation: windows may miss a violation, never invent one).
+      return state !== problem.arg1[op] ? state : ILLEGAL;
   }
 }

@@ -6,6 +6,8 @@
 //   p4 delete k        invoke: delete
 //   p1 ok              completion of process 1's op; for a get: "p2 ok v1" or "p2 ok nil"
 //   p1 fail / p1 info
+//   p3 refused         completion of a cas whose expectation did not hold (ok, "swapped": false)
+//   p1 put k v1 @s     invoke on session "s" (a number after @ is a numeric session)
 import { HistoryWriter, type Operation, type OperationCall, parseHistory } from '../../check/history.ts';
 
 export interface DslHistory {
@@ -20,13 +22,17 @@ export function history(source: string): DslHistory {
   const writer = new HistoryWriter((line) => lines.push(line), 'dsl');
   const rows = source.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   rows.forEach((row, i) => {
-    const [who, verb, ...rest] = row.split(/\s+/);
+    const words = row.split(/\s+/);
+    const tag = words[words.length - 1].startsWith('@') ? (words.pop() as string).slice(1) : undefined;
+    const session = tag === undefined ? undefined : /^\d+$/.test(tag) ? Number(tag) : tag;
+    const [who, verb, ...rest] = words;
     const process = Number(who.replace(/^p/, ''));
     const time = 10 * (i + 1);
     if (verb === 'ok') writer.ok(process, time, rest.length > 0 ? value(rest[0]) : undefined);
     else if (verb === 'fail') writer.fail(process, time);
     else if (verb === 'info') writer.info(process, time);
-    else writer.invoke(process, callOf(verb, rest, row), time);
+    else if (verb === 'refused') writer.refused(process, time);
+    else writer.invoke(process, callOf(verb, rest, row), time, session);
   });
   const text = lines.join('');
   return { text, operations: parseHistory(text, 'dsl').operations };

@@ -102,13 +102,52 @@ describe('medium random histories against a plain memoised search', () => {
   });
 });
 
+describe('random histories with sessions and refused cas, against the plain memoised search', () => {
+  const cases = 600;
+  const verdicts: Record<string, number> = { linearizable: 0, 'not-linearizable': 0, unknown: 0 };
+
+  it(`${cases} histories of up to 20 ops on 2 pipelining sessions: same verdict, each window a proof`, () => {
+    let namedPairs = 0;
+    for (let seed = 1; seed <= cases; seed++) {
+      const initial = seed % 3 === 0 ? 'unknown' : 'absent';
+      const operations = randomHistory(`sessions:${seed}`, 6 + (seed % 15), 4, ['a', 'b', 'c'], { sessions: 2, refusedProbability: 0.4 });
+      const result = checkLinearizability(operations, { initial });
+      const expected = referenceLinearizable(searchOps(operations, new Set()), initial === 'unknown');
+      verdicts[result.verdict]++;
+      expect(result.verdict, `seed ${seed}`).toBe(expected ? 'linearizable' : 'not-linearizable');
+      for (const violation of result.violations) {
+        const inWindow = new Set(violation.window.ops);
+        const windowOps = searchOps(operations.filter((op) => inWindow.has(op.invokeIndex)), new Set(violation.window.optionalOps));
+        expect(referenceLinearizable(windowOps, violation.window.fromAnyValue), `seed ${seed}: window ${[...inWindow]}`).toBe(false);
+        if (!violation.sessionOrder) continue;
+        // The named pair: both on that session, the earlier invoked first, and the window linearizes without sessions.
+        namedPairs++;
+        const { session, before, after } = violation.sessionOrder;
+        const byIndex = new Map(operations.map((op) => [op.invokeIndex, op]));
+        expect(before < after && byIndex.get(before)?.session === session && byIndex.get(after)?.session === session, `seed ${seed}`).toBe(true);
+        expect(referenceLinearizable(windowOps, violation.window.fromAnyValue, false), `seed ${seed}: window without sessions`).toBe(true);
+      }
+    }
+    expect(verdicts.linearizable).toBeGreaterThan(cases / 10);
+    expect(verdicts['not-linearizable']).toBeGreaterThan(cases / 10);
+    expect(namedPairs).toBeGreaterThan(cases / 50);
+  });
+});
+
 /** Up to 7 ops by 3 processes on one key with values a and b, random outcomes and reads. */
 function tinyHistory(seed: number): Operation[] {
   return randomHistory(`tiny:${seed}`, 3 + (seed % 5), 3, ['a', 'b']);
 }
 
+interface RandomExtras {
+  /** Clients share this many sessions (client slot modulo sessions), several ops in flight on each. */
+  readonly sessions: number;
+  /** Of the cas that complete ok, the share recorded as refused. */
+  readonly refusedProbability: number;
+}
+
 /** `opsMax` ops on key k by `clients` concurrent clients, random calls, outcomes and read values. */
-function randomHistory(seed: string, opsMax: number, clients: number, values: readonly string[]): Operation[] {
+function randomHistory(seed: string, opsMax: number, clients: number, values: readonly string[], extras?: RandomExtras): Operation[] {
   const random = seedrandom.alea(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const lines: string[] = [];
@@ -129,14 +168,15 @@ function randomHistory(seed: string, opsMax: number, clients: number, values: re
         { f: 'delete', key: 'k' },
         { f: 'cas', key: 'k', expected: pick([null, ...values]), value: pick(values) },
       ]);
-      writer.invoke(process, next, time);
+      writer.invoke(process, next, time, extras ? slot % extras.sessions : undefined);
       open.set(process, next);
       invoked++;
       continue;
     }
     const dice = random();
     open.delete(process);
-    if (dice < 0.7) writer.ok(process, time, call.f === 'get' ? pick([null, ...values]) : undefined);
+    if (dice < 0.7 && call.f === 'cas' && extras && random() < extras.refusedProbability) writer.refused(process, time);
+    else if (dice < 0.7) writer.ok(process, time, call.f === 'get' ? pick([null, ...values]) : undefined);
     else if (dice < 0.85) writer.fail(process, time);
     else {
       writer.info(process, time);
@@ -171,7 +211,23 @@ function step(op: Operation, state: State): State | undefined {
   if (call.f === 'get') return state === ANY || state === op.read ? op.read : undefined;
   if (call.f === 'put') return call.value;
   if (call.f === 'delete') return null;
+  if (op.refused) return state === call.expected ? undefined : state;
   return state === ANY || state === call.expected ? call.value : undefined;
+}
+
+/**
+ * Session order: ops[i] may go next only if every earlier op of its session is placed or optional (an
+ * optional one left behind never happens), and no later op of its session is placed yet.
+ */
+function sessionAllows(ops: readonly BruteOp[], placed: readonly boolean[], i: number): boolean {
+  const session = ops[i].op.session;
+  if (session === undefined) return true;
+  for (let j = 0; j < ops.length; j++) {
+    if (j === i || ops[j].op.session !== session) continue;
+    if (ops[j].start < ops[i].start && !placed[j] && ops[j].required) return false;
+    if (ops[j].start > ops[i].start && placed[j]) return false;
+  }
+  return true;
 }
 
 /** Tries every subset of optional ops and every order that respects real time. */
@@ -199,7 +255,7 @@ function bruteForceLinearizable(ops: readonly BruteOp[], fromAnyValue: boolean):
  * The textbook search, independent of the checker's: depth-first over the ops that may come next,
  * memoising (set placed, state) as a string. Exponential, fine for a couple of dozen ops.
  */
-function referenceLinearizable(ops: readonly BruteOp[], fromAnyValue: boolean): boolean {
+function referenceLinearizable(ops: readonly BruteOp[], fromAnyValue: boolean, sessions = true): boolean {
   const placed = new Array<boolean>(ops.length).fill(false);
   const seen = new Set<string>();
   const extend = (state: State): boolean => {
@@ -210,6 +266,7 @@ function referenceLinearizable(ops: readonly BruteOp[], fromAnyValue: boolean): 
     for (let i = 0; i < ops.length; i++) {
       if (placed[i]) continue;
       if (ops.some((o, j) => !placed[j] && o.required && o.end < ops[i].start)) continue;
+      if (sessions && !sessionAllows(ops, placed, i)) continue;
       const after = step(ops[i].op, state);
       if (after === undefined) continue;
       placed[i] = true;
