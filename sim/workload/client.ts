@@ -1,13 +1,15 @@
 // One simulated client: invokes operations at a seeded rate against a node, records each in the
-// history (invoke, then ok / fail / info), and traces them. A client has one operation outstanding;
+// history (invoke, then ok / fail / info; a cas whose expectation did not hold is an ok with
+// "swapped": false, an observation the checker verifies), and traces them. A client has one operation outstanding;
 // after an `info` (unknown outcome) it continues under a new process id, as the history format asks.
 import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
-import type { KvResult, KvWrite } from '../../core/kv/commands.ts';
-import type { ClientError, KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
+import type { KvResult } from '../../core/kv/commands.ts';
+import type { KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { HistoryF, OperationCall } from '../../check/history-types.ts';
 import type { HistoryWriter } from '../../check/history.ts';
+import { callValue, errorOutcome, type Outcome, toWrite, traceOutcome } from './client-outcome.ts';
 
 export interface ClientWorld {
   nowUs(): number;
@@ -85,7 +87,7 @@ export class SimClient {
     const token = ++this.opToken;
     let settled = false;
     let unwatch: (() => void) | undefined;
-    const settle = (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => {
+    const settle = (outcome: Outcome, read?: string | null, receipt?: WriteReceipt) => {
       if (settled || token !== this.opToken) return;
       settled = true;
       unwatch?.();
@@ -109,7 +111,7 @@ export class SimClient {
     });
   }
 
-  private send(api: KvClientApi, call: OperationCall, done: (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => void): void {
+  private send(api: KvClientApi, call: OperationCall, done: (outcome: Outcome, read?: string | null, receipt?: WriteReceipt) => void): void {
     if (call.f === 'get') {
       api.read({ op: 'get', key: call.key }, { consistency: this.plan.reads }, (error, result) => {
         if (error) return done(errorOutcome(error));
@@ -119,19 +121,22 @@ export class SimClient {
     }
     api.write(toWrite(call), {}, (error, result, receipt) => {
       if (error) return done(errorOutcome(error));
-      if (result?.kind === 'casFailed' || result?.kind === 'error') return done('fail');
+      if (result?.kind === 'casFailed') return done('refused');
+      if (result?.kind === 'error') return done('fail');
       done('ok', undefined, receipt);
     });
   }
 
-  private complete(op: number, call: OperationCall, outcome: 'ok' | 'fail' | 'info', startUs: number, read?: string | null, receipt?: WriteReceipt): void {
+  private complete(op: number, call: OperationCall, outcome: Outcome, startUs: number, read?: string | null, receipt?: WriteReceipt): void {
     const nowUs = this.world.nowUs();
     const { history } = this.world;
     if (outcome === 'ok') history.ok(this.process, nowUs, call.f === 'get' ? (read ?? null) : undefined);
+    else if (outcome === 'refused') history.refused(this.process, nowUs);
     else if (outcome === 'fail') history.fail(this.process, nowUs);
     else history.info(this.process, nowUs);
-    this.trace(`client.${outcome}`, op, call, outcome === 'ok' && call.f === 'get' ? (read ?? null) : callValue(call));
-    this.world.onOutcome?.(outcome, call.f, nowUs - startUs);
+    traceOutcome(this.world.tracer, outcome, { op, process: this.process, call, read, target: this.node });
+    // A refused cas counts as a fail in the run's statistics, as it always did.
+    this.world.onOutcome?.(outcome === 'refused' ? 'fail' : outcome, call.f, nowUs - startUs);
     if (outcome === 'ok' && this.plan.keepsSeenValues !== false) this.learn(call, read);
     if (outcome === 'ok' && receipt && call.f !== 'get') this.world.onWriteAcknowledged?.(receipt, call);
     if (outcome === 'info') this.process = this.world.newProcess();
@@ -159,35 +164,4 @@ export class SimClient {
     if (!this.world.tracer.enabled(kind)) return;
     this.world.tracer.emit(kind, { op, process: this.process, f: call.f, key: call.key, value, target: this.node });
   }
-}
-
-function toWrite(call: Exclude<OperationCall, { f: 'get' }>): KvWrite {
-  switch (call.f) {
-    case 'put':
-      return { op: 'set', key: call.key, value: call.value };
-    case 'delete':
-      return { op: 'del', keys: [call.key] };
-    case 'cas':
-      return { op: 'cas', key: call.key, expected: call.expected, value: call.value };
-  }
-}
-
-/** Errors returned before a request was proposed mean it never happened; the rest are unknown. */
-function errorOutcome(error: ClientError): 'fail' | 'info' {
-  switch (error.code) {
-    case 'noLeader':
-    case 'overloaded':
-    case 'tooLarge':
-    case 'invalid':
-      return 'fail';
-    case 'timeout':
-    case 'stopping':
-      return 'info';
-  }
-}
-
-function callValue(call: OperationCall): unknown {
-  if (call.f === 'put') return call.value;
-  if (call.f === 'cas') return [call.expected, call.value];
-  return null;
 }

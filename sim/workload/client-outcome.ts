@@ -1,0 +1,62 @@
+// What the simulated clients share about one operation's outcome: how a node's answer maps to the
+// history's outcomes, and how a call becomes a write and a trace event.
+import type { Tracer } from '../../core/env/tracer.ts';
+import type { KvWrite } from '../../core/kv/commands.ts';
+import type { ClientError } from '../../core/node/client-api.ts';
+import type { NodeId } from '../../core/types.ts';
+import type { OperationCall } from '../../check/history-types.ts';
+
+/** `refused`: a cas whose expectation did not hold (history: ok with "swapped": false). */
+export type Outcome = 'ok' | 'refused' | 'fail' | 'info';
+
+export function toWrite(call: Exclude<OperationCall, { f: 'get' }>): KvWrite {
+  switch (call.f) {
+    case 'put':
+      return { op: 'set', key: call.key, value: call.value };
+    case 'delete':
+      return { op: 'del', keys: [call.key] };
+    case 'cas':
+      return { op: 'cas', key: call.key, expected: call.expected, value: call.value };
+  }
+}
+
+/** Errors returned before a request was proposed mean it never happened; the rest are unknown. */
+export function errorOutcome(error: ClientError): 'fail' | 'info' {
+  switch (error.code) {
+    case 'noLeader':
+    case 'overloaded':
+    case 'tooLarge':
+    case 'invalid':
+      return 'fail';
+    case 'timeout':
+    case 'stopping':
+      return 'info';
+  }
+}
+
+export function callValue(call: OperationCall): unknown {
+  if (call.f === 'put') return call.value;
+  if (call.f === 'cas') return [call.expected, call.value];
+  return null;
+}
+
+export interface TracedOutcome {
+  readonly op: number;
+  readonly process: number;
+  readonly call: OperationCall;
+  readonly read?: string | null;
+  readonly target: NodeId;
+  readonly session?: number;
+}
+
+/** `client.ok` / `client.fail` / `client.info`; a refused cas is a `client.ok` with `swapped: false`. */
+export function traceOutcome(tracer: Tracer, outcome: Outcome, o: TracedOutcome): void {
+  const kind = outcome === 'refused' ? 'client.ok' : `client.${outcome}`;
+  if (!tracer.enabled(kind)) return;
+  const { op, process, call, target, session } = o;
+  const value = outcome === 'ok' && call.f === 'get' ? (o.read ?? null) : callValue(call);
+  const fields: Record<string, unknown> = { op, process, f: call.f, key: call.key, value, target };
+  if (outcome === 'refused') fields.swapped = false;
+  if (session !== undefined) fields.session = session;
+  tracer.emit(kind, fields);
+}
