@@ -13,7 +13,14 @@ export type ClientError =
   | { readonly code: 'tooLarge'; readonly message: string }
   | { readonly code: 'overloaded'; readonly message: string; readonly retryAfterMs: number }
   | { readonly code: 'invalid'; readonly message: string }
-  | { readonly code: 'stopping'; readonly message: string };
+  | { readonly code: 'stopping'; readonly message: string }
+  /** Not executed: an earlier write of the same OrderedSession has an unknown outcome (session-order.ts). */
+  | { readonly code: 'sessionBroken'; readonly message: string };
+
+/** The request may or may not have taken effect (always true of a read's effect: it has none). */
+export function isOutcomeUnknown(error: ClientError): boolean {
+  return error.code === 'timeout' || error.code === 'stopping';
+}
 
 /** Where an acknowledged write sits in the log (lets the simulator check durability at ack time). */
 export interface WriteReceipt {
@@ -34,6 +41,12 @@ export interface WriteOptions {
 export interface ReadOptions {
   readonly consistency?: Consistency;
   readonly timeoutMs?: number;
+  /**
+   * Per group, a log index the serving replica must have applied before it answers: the session's
+   * latest acknowledged write there (from its WriteReceipt), so that even a stale read sees it.
+   * Linearizable and lease reads see every acknowledged write anyway.
+   */
+  readonly appliedIndexMin?: ReadonlyMap<GroupId, number>;
 }
 
 export interface ClusterMemberStatus {

@@ -163,17 +163,35 @@ export class GroupReplica {
   }
 
   read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
-    if (options.consistency === 'stale') return this.failed ? void this.refuse(done) : this.answerRead(read, done);
+    const appliedMin = options.appliedIndexMin?.get(this.group) ?? 0;
+    if (options.consistency === 'stale') {
+      if (this.failed) return void this.refuse(done);
+      if (appliedMin <= this.sm.appliedIndex()) return this.answerRead(read, done);
+      // The session wrote up to appliedMin (session-order.ts): even a stale read waits to see it.
+      return this.waitForApplied(read, appliedMin, options, done);
+    }
     if (this.refuse(done)) return;
+    const key = this.addPendingRead(read, options, done);
+    this.readBatches.add(key);
+    this.startReadBatch();
+    this.pumpSoon();
+  }
+
+  private addPendingRead(read: KvRead, options: ReadOptions, done: ClientCallback): string {
     const key = `r/${++this.readSeq}`;
     this.reads.set(key, read);
     this.pending.add(key, options.timeoutMs ?? this.config.requestTimeoutMs, (error, result) => {
       this.reads.delete(key);
       done(error, result);
     });
-    this.readBatches.add(key);
-    this.startReadBatch();
-    this.pumpSoon();
+    return key;
+  }
+
+  /** A stale read served once this replica has applied `index` (no leader needed). */
+  private waitForApplied(read: KvRead, index: number, options: ReadOptions, done: ClientCallback): void {
+    if (this.pending.isFull()) return void this.refuse(done);
+    const key = this.addPendingRead(read, options, done);
+    this.waitingReads.push({ index, key, read });
   }
 
   proposeConfChange(change: ConfChange, requestId: string, done: ClientCallback): void {

@@ -68,7 +68,8 @@ export class KvNode implements KvClientApi {
   read(read: KvRead, options: ReadOptions, done: ClientCallback): void {
     const replica = this.replicaFor(readKey(read));
     if (!replica) return done({ code: 'noLeader', message: 'the node is still starting', retryAfterMs: 100 });
-    replica.read(read, { consistency: options.consistency ?? (this.config.reads === 'lease' ? 'lease' : 'linearizable'), timeoutMs: options.timeoutMs }, done);
+    const consistency = options.consistency ?? (this.config.reads === 'lease' ? 'lease' : 'linearizable');
+    replica.read(read, { consistency, timeoutMs: options.timeoutMs, appliedIndexMin: options.appliedIndexMin }, done);
   }
 
   // ---- administration ----

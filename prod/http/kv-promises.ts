@@ -22,8 +22,8 @@ export interface KvPromiseOptions {
 
 export const defaultKvPromiseOptions: KvPromiseOptions = { requestTimeoutMs: 5_000, guardMs: 1_000 };
 
-export function kvPromises(api: KvClientApi, options: KvPromiseOptions = defaultKvPromiseOptions): KvPromises {
-  const guard = new CallbackGuard();
+/** `guard` may be shared by many wrappers (one per RESP connection): one interval for them all. */
+export function kvPromises(api: KvClientApi, options: KvPromiseOptions = defaultKvPromiseOptions, guard = new CallbackGuard()): KvPromises {
   return {
     write: (write, writeOptions = {}) => {
       const timeoutMs = writeOptions.timeoutMs ?? options.requestTimeoutMs;

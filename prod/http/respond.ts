@@ -34,6 +34,8 @@ export function clientErrorAnswer(error: ClientError): HttpAnswer {
       return errorAnswer(413, 'tooLarge', error.message);
     case 'invalid':
       return errorAnswer(400, 'invalid', error.message);
+    case 'sessionBroken':
+      return errorAnswer(409, 'sessionBroken', error.message);
   }
 }
 

@@ -10,6 +10,11 @@ import type { ScanCursorTable } from './scan-cursors.ts';
 /** Per-connection state the commands read and change. */
 export interface RespConnectionState {
   readonly id: number;
+  /**
+   * This connection's way to the node: an ordered session (core/node/session-order.ts), so its
+   * commands take effect in the order they were sent, as Redis runs them.
+   */
+  readonly kv: KvPromises;
   readonly remoteAddress: string;
   readonly connectedAtMs: number;
   name: string | null;
@@ -20,12 +25,18 @@ export interface RespConnectionState {
   closeAfterReply: boolean;
 }
 
+export interface ConnectionSession {
+  readonly kv: KvPromises;
+  readonly broken: () => boolean;
+}
+
 /** Server-wide facts and services shared by every connection. */
 export interface RespServerContext {
   readonly limits: RespLimits;
   /** null: no password, every connection starts authenticated. */
   readonly requirepass: string | null;
-  readonly kv: KvPromises;
+  /** A new ordered session for one connection; `broken` turns true once a write's outcome is unknown. */
+  readonly openSession: () => ConnectionSession;
   readonly readConsistency: Consistency;
   /** Wall-clock ms: turns EX/PX/EXPIRE into the absolute expireAtMs that goes into the log. */
   readonly wallClockMs: () => number;

@@ -1,5 +1,10 @@
 // One client connection: bytes in, commands dispatched in arrival order, replies out in the same order
-// even though writes complete asynchronously (a slot per command, flushed from the head).
+// even though writes complete asynchronously (a slot per command, flushed from the head). Commands
+// reach the node through the connection's own ordered session (core/node/session-order.ts), so they
+// also take effect in arrival order: a pipelined SET k v + GET k reads v. When a write's outcome is
+// unknown (TIMEOUT) the session cannot order later commands after it: the commands already read answer
+// an error without running, and the connection closes once their replies are written, so the client
+// reconnects with a fresh session (commands it sent after them are never read).
 //
 // Backpressure instead of unbounded buffers: we stop reading the socket while pipelineDepthMax commands
 // await their replies or while outputBytesSoftMax reply bytes wait to be written or read, and we resume
@@ -9,7 +14,7 @@
 import type { Socket } from 'node:net';
 import type { RequestMetrics, RequestOutcome } from '../metrics/request-metrics.ts';
 import type { CommandTable, Dispatched } from './command-table.ts';
-import type { RespConnectionState, RespServerContext } from './command-spec.ts';
+import type { ConnectionSession, RespConnectionState, RespServerContext } from './command-spec.ts';
 import type { RespLimits } from './limits.ts';
 import { RespParser, type RespParserLimits } from './parser.ts';
 import { encodeReply, errorReply, type RespReply } from './reply.ts';
@@ -51,6 +56,7 @@ function outcomeOf(reply: RespReply): RequestOutcome {
 
 export class RespConnection {
   readonly state: RespConnectionState;
+  private readonly session: ConnectionSession;
   private readonly parser: RespParser;
   /** Commands dispatched and not yet written, oldest first; at most pipelineDepthMax (+1 protocol error). */
   private readonly slots: ReplySlot[] = [];
@@ -67,8 +73,10 @@ export class RespConnection {
     private readonly services: ConnectionServices,
   ) {
     const { server } = services;
+    this.session = server.openSession();
     this.state = {
       id,
+      kv: this.session.kv,
       remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
       connectedAtMs: server.wallClockMs(),
       name: null,
@@ -168,6 +176,7 @@ export class RespConnection {
       this.parser.setLimits(parserLimits(this.services.server.limits, this.state.authenticated));
     }
     const finish = (reply: RespReply) => {
+      if (this.session.broken()) this.closeAfterDispatched();
       slot.encoded = this.encode(reply, dispatched.command);
       this.encodedBytes += slot.encoded.length;
       const seconds = (this.services.monotonicMs() - startedMs) / 1000;
@@ -186,6 +195,14 @@ export class RespConnection {
         this.destroy();
       })
       .then(() => this.pump());
+  }
+
+  /** Reads no more commands, and closes once every command already read has its reply written. */
+  private closeAfterDispatched(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const last = this.slots.at(-1);
+    if (last) last.closeAfter = true;
   }
 
   private encode(reply: RespReply, command: string): string {

@@ -53,6 +53,7 @@ export function clientErrorReply(error: ClientError): RespReply {
       return errorReply(`TIMEOUT ${error.message} (outcome unknown: the write may or may not have been applied)`);
     case 'tooLarge':
     case 'invalid':
+    case 'sessionBroken':
       return errorReply(`ERR ${error.message}`);
   }
 }

@@ -53,7 +53,7 @@ function kvlabLines(call: CommandCall): string[] {
 
 async function keyspaceLines(call: CommandCall): Promise<string[]> {
   // A stale read: INFO must answer even without a leader. Expiry counts are not tracked.
-  const outcome = await call.server.kv.read({ op: 'dbsize' }, { consistency: 'stale' });
+  const outcome = await call.connection.kv.read({ op: 'dbsize' }, { consistency: 'stale' });
   if (!outcome.ok || outcome.result.kind !== 'int' || outcome.result.value === 0n) return [];
   return [`db0:keys=${outcome.result.value},expires=0,avg_ttl=0`];
 }

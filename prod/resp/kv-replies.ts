@@ -10,11 +10,11 @@ import { bulk, bulkArray, integer, type RespReply } from './reply.ts';
 type ResultToReply = (result: KvResult) => RespReply;
 
 export async function runWrite(call: CommandCall, write: KvWrite, toReply: ResultToReply): Promise<RespReply> {
-  return replyFor(await call.server.kv.write(write), toReply);
+  return replyFor(await call.connection.kv.write(write), toReply);
 }
 
 export async function runRead(call: CommandCall, read: KvRead, toReply: ResultToReply): Promise<RespReply> {
-  return replyFor(await call.server.kv.read(read, { consistency: call.server.readConsistency }), toReply);
+  return replyFor(await call.connection.kv.read(read, { consistency: call.server.readConsistency }), toReply);
 }
 
 function replyFor(outcome: KvOutcome, toReply: ResultToReply): RespReply {

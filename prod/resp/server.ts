@@ -2,7 +2,8 @@
 // RespConnection that speaks to the node's KvClientApi.
 import { createServer, type Socket } from 'node:net';
 import type { Consistency, KvClientApi } from '../../core/node/client-api.ts';
-import { kvPromises } from '../http/kv-promises.ts';
+import { OrderedSession } from '../../core/node/session-order.ts';
+import { CallbackGuard, kvPromises } from '../http/kv-promises.ts';
 import { listen } from '../http/listen.ts';
 import type { ClusterStatusSource } from '../http/node-services.ts';
 import { noRequestMetrics, type RequestMetrics } from '../metrics/request-metrics.ts';
@@ -52,10 +53,15 @@ export async function startRespServer(options: RespServerOptions): Promise<RespS
   const metrics = options.metrics ?? noRequestMetrics;
   const connections = new Set<RespConnection>();
   let boundPort = 0;
+  const guard = new CallbackGuard();
+  const kvOptions = { requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT, guardMs: CALLBACK_GUARD_MS };
   const server: RespServerContext = {
     limits,
     requirepass: options.requirepass ? options.requirepass : null,
-    kv: kvPromises(options.api, { requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT, guardMs: CALLBACK_GUARD_MS }),
+    openSession: () => {
+      const session = new OrderedSession(options.api);
+      return { kv: kvPromises(session, kvOptions, guard), broken: () => session.broken };
+    },
     readConsistency: options.readConsistency ?? 'linearizable',
     wallClockMs: options.wallClockMs ?? Date.now,
     status: options.status ?? null,

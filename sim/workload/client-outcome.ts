@@ -27,6 +27,7 @@ export function errorOutcome(error: ClientError): 'fail' | 'info' {
     case 'overloaded':
     case 'tooLarge':
     case 'invalid':
+    case 'sessionBroken': // queued behind a write of unknown outcome: never executed
       return 'fail';
     case 'timeout':
     case 'stopping':

@@ -353,12 +353,25 @@ describe('RESP commands: limits and node errors', () => {
   ];
   for (const [error, expected] of failures) {
     it(`maps node error ${error.code} to ${expected.source.slice(1, 14)}`, async () => {
-      const r = setup({ api: new LocalKvApi({ fail: () => error }) });
+      const api = new LocalKvApi({ fail: () => error });
+      const r = setup({ api });
       expect(await r.run('SET', 'k', 'v')).toMatch(expected);
-      expect(await r.run('GET', 'k')).toMatch(expected);
+      // A fresh connection: after a write with an unknown outcome its own connection runs nothing more.
+      expect(await setup({ api }).run('GET', 'k')).toMatch(expected);
       expect(await r.run('PING')).toBe('+PONG\r\n');
     });
   }
+
+  it('after a write answered TIMEOUT (outcome unknown), later commands of that connection are not run', async () => {
+    let failing = true;
+    const api = new LocalKvApi({ fail: () => (failing ? { code: 'timeout', message: 'leader changed', outcome: 'unknown' } : null) });
+    const r = setup({ api });
+    expect(await r.run('SET', 'k', 'v')).toMatch(/^-TIMEOUT leader changed/);
+    failing = false;
+    expect(await r.run('GET', 'k')).toMatch(/^-ERR not executed: an earlier write of this session has an unknown outcome \(leader changed\)/);
+    expect(api.requests.length, 'the GET never reached the node').toBe(1);
+    expect(await setup({ api }).run('SET', 'k', 'w')).toBe('+OK\r\n');
+  });
 
   it('answers TIMEOUT when the node never calls back', async () => {
     const silent = { write: () => {}, read: () => {} };

@@ -2,6 +2,7 @@
 // replies, and a reply decoder (independent of the server's encoder, so tests check the wire format).
 import { connect, type Socket } from 'node:net';
 import type { KvClientApi } from '../../core/node/client-api.ts';
+import { OrderedSession } from '../../core/node/session-order.ts';
 import { kvPromises } from '../../prod/http/kv-promises.ts';
 import type { ClusterStatusSource } from '../../prod/http/node-services.ts';
 import type { RespServerContext } from '../../prod/resp/command-spec.ts';
@@ -26,7 +27,10 @@ export function commandRunner(options: RunnerOptions = {}) {
   const server: RespServerContext = {
     limits,
     requirepass: options.requirepass ?? null,
-    kv: kvPromises(api, { requestTimeoutMs: 200, guardMs: 50 }),
+    openSession: () => {
+      const session = new OrderedSession(api);
+      return { kv: kvPromises(session, { requestTimeoutMs: 200, guardMs: 50 }), broken: () => session.broken };
+    },
     readConsistency: 'linearizable',
     wallClockMs: options.nowMs ?? Date.now,
     status: options.status ?? null,
@@ -37,6 +41,7 @@ export function commandRunner(options: RunnerOptions = {}) {
   };
   const connection = {
     id: 7,
+    kv: server.openSession().kv,
     remoteAddress: '127.0.0.1:1',
     connectedAtMs: 0,
     name: null as string | null,

@@ -71,6 +71,39 @@ describe('RESP server', () => {
     expect(await c.replies(5)).toEqual([null, 'OK', null, 'PONG', '1']);
   });
 
+  it('runs pipelined commands in the order sent: SET k v + GET k reads v although writes are slower than reads', async () => {
+    const server = await serve({ api: new LocalKvApi({ delayMs: (request) => (request.kind === 'write' ? 30 : 0) }) });
+    const c = await client(server);
+    c.send(multibulk('SET', 'k', 'v') + multibulk('GET', 'k') + multibulk('SET', 'k', 'w') + multibulk('SET', 'j', 'x') + multibulk('MGET', 'k', 'j'));
+    expect(await c.replies(5)).toEqual(['OK', 'v', 'OK', 'OK', ['w', 'x']]);
+  });
+
+  it('runs pipelined commands in the order sent: GET k + SET k new + GET k, reads slower than writes', async () => {
+    const server = await serve({ api: new LocalKvApi({ delayMs: (request) => (request.kind === 'read' ? 30 : 0) }) });
+    const c = await client(server);
+    c.send(multibulk('GET', 'k') + multibulk('SET', 'k', 'new') + multibulk('GET', 'k') + multibulk('DEL', 'k') + multibulk('EXISTS', 'k'));
+    expect(await c.replies(5)).toEqual([null, 'OK', 'new', 1, 0]);
+  });
+
+  it('after a write answered TIMEOUT, the commands read with it answer without running, then the connection closes', async () => {
+    const api = new LocalKvApi({
+      delayMs: (request) => (request.kind === 'write' ? 20 : 0),
+      fail: (request) => (request.kind === 'write' && request.write.op === 'set' ? { code: 'timeout', message: 'the leader stepped down', outcome: 'unknown' } : null),
+    });
+    const server = await serve({ api });
+    const c = await client(server);
+    c.send(multibulk('SET', 'a', '1') + multibulk('GET', 'a') + 'PING\r\n' + multibulk('INCR', 'n'));
+    const replies = await c.replies(4);
+    expect(replies[0]).toEqual({ error: expect.stringMatching(/^TIMEOUT the leader stepped down \(outcome unknown/) });
+    expect(replies[1]).toEqual({ error: expect.stringMatching(/^ERR not executed: an earlier write of this session has an unknown outcome/) });
+    expect(replies[2]).toBe('PONG');
+    expect(replies[3]).toEqual({ error: expect.stringMatching(/^ERR not executed/) });
+    expect(await c.waitClosed()).toBe(true);
+    expect(api.requests.map((r) => r.kind), 'only the SET reached the node').toEqual(['write']);
+    const fresh = await client(server);
+    expect(await fresh.command('INCR', 'n'), 'a new connection is a new session').toBe(1);
+  });
+
   it('assembles commands split across TCP writes', async () => {
     const server = await serve();
     const c = await client(server);
