@@ -12,7 +12,8 @@ import { enabledKinds, sampleFault, sampleRange } from '../nemesis/random-nemesi
 import type { Scenario } from '../scenario/schema.ts';
 import { TraceWriter } from '../trace/trace-writer.ts';
 import { nullTraceSink } from '../trace/trace-sink.ts';
-import { SimClient } from '../workload/client.ts';
+import { type ClientWorld, SimClient } from '../workload/client.ts';
+import { PipelinedClient } from '../workload/pipelined-client.ts';
 import { makeKeyChooser } from '../workload/key-chooser.ts';
 import { makeOperationChooser } from '../workload/operation-mix.ts';
 import { evaluateChecks, type RunObservations } from './checks.ts';
@@ -46,7 +47,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   // The writer pairs events into operations as it goes (only when the linearizability check will want
   // them: they stay in memory for the whole run), so the check needs no parse of the text.
   const history = new HistoryWriter((line) => historyText.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
-  startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
+  startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs, bugs);
   const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
@@ -110,9 +111,10 @@ function runGuarded(run: () => void): string | undefined {
   }
 }
 
-function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter, random: Random, obs: RunObservations, endMs: number): void {
+function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter, random: Random, obs: RunObservations, endMs: number, bugs: ReadonlySet<string>): void {
   const w = s.workload;
   let processNext = 0;
+  let sessionNext = 0;
   let valueNext = 0;
   const timeoutUs = (s.cluster.requestTimeoutMs + 500) * 1000;
   const plan = {
@@ -131,32 +133,39 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
   /** Clients sit next to the nodes: 50–250 µs each way. */
   const clientLinkUs = () => linkRandom.int(50, 250);
   for (let c = 0; c < w.clients; c++) {
-    const client = new SimClient(
-      {
-        nowUs: () => world.sim.nowUs,
-        schedule: (delayUs, callback) => world.sim.schedule(delayUs, callback),
-        cancel: (id) => world.sim.cancel(id as EventId),
-        api: (node) => cluster.node(node),
-        toNode: (node, deliver) => void world.sim.schedule(clientLinkUs(), deliver, node),
-        toClient: (deliver) => void world.sim.schedule(clientLinkUs(), deliver),
-        onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
-        nodes: () => cluster.members(),
-        tracer: world.tracer,
-        history,
-        newProcess: () => processNext++,
-        onWriteAcknowledged: (receipt) => {
-          obs.receipts.push({ index: receipt.index, term: receipt.term });
-          cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.foundingVoters());
-        },
-        onOutcome: (outcome, _f, latencyUs) => {
-          obs.outcomes[outcome]++;
-          if (outcome === 'ok') obs.latenciesUs.push(latencyUs);
-          if (outcome === 'ok' && world.sim.nowUs > obs.healUs && obs.okAfterHealUs === undefined) obs.okAfterHealUs = world.sim.nowUs;
-        },
+    const clientWorld: ClientWorld & { newSession(): number } = {
+      nowUs: () => world.sim.nowUs,
+      schedule: (delayUs, callback) => world.sim.schedule(delayUs, callback),
+      cancel: (id) => world.sim.cancel(id as EventId),
+      api: (node) => cluster.node(node),
+      toNode: (node, deliver, notBeforeUs = 0) => {
+        const delayUs = Math.max(clientLinkUs(), notBeforeUs - world.sim.nowUs);
+        world.sim.schedule(delayUs, deliver, node);
+        return world.sim.nowUs + delayUs;
       },
-      plan,
-      random.child(`client/${c}`),
-    );
+      toClient: (deliver) => void world.sim.schedule(clientLinkUs(), deliver),
+      onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
+      nodes: () => cluster.members(),
+      tracer: world.tracer,
+      history,
+      newProcess: () => processNext++,
+      newSession: () => sessionNext++,
+      onWriteAcknowledged: (receipt) => {
+        obs.receipts.push({ index: receipt.index, term: receipt.term });
+        cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.foundingVoters());
+      },
+      onOutcome: (outcome, _f, latencyUs) => {
+        obs.outcomes[outcome]++;
+        if (outcome === 'ok') obs.latenciesUs.push(latencyUs);
+        if (outcome === 'ok' && world.sim.nowUs > obs.healUs && obs.okAfterHealUs === undefined) obs.okAfterHealUs = world.sim.nowUs;
+      },
+    };
+    const clientRandom = random.child(`client/${c}`);
+    const depthMax = w.pipelineDepthMax ?? 1;
+    // Depth 1 is the client that waits for each answer: the traces of scenarios without pipelining stay as they were.
+    const client = depthMax > 1
+      ? new PipelinedClient(clientWorld, { ...plan, depthMax, sessionOrderIgnored: bugs.has('sessionOrderIgnored') }, clientRandom)
+      : new SimClient(clientWorld, plan, clientRandom);
     client.start();
   }
 }

@@ -141,6 +141,14 @@ export const WorkloadSpec = T.Object(
     reads: T.Union([T.Literal('linearizable'), T.Literal('lease'), T.Literal('stale')], { default: 'linearizable' }),
     valueBytes: T.Integer({ minimum: 1, maximum: 1048576, default: 8 }),
     opsMax: T.Optional(T.Integer({ minimum: 0, description: 'stop after this many operations in total' })),
+    pipelineDepthMax: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 64,
+        description:
+          'operations a client keeps in flight on one connection (a session whose operations must take effect in the order sent); each burst sends 1..pipelineDepthMax at once. Absent or 1: one operation at a time, no sessions in the history',
+      }),
+    ),
   },
   { additionalProperties: false, default: {} },
 );

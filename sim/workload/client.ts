@@ -9,6 +9,7 @@ import type { KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { HistoryF, OperationCall } from '../../check/history-types.ts';
 import type { HistoryWriter } from '../../check/history.ts';
+import { learn, nextCall, type SeenValues } from './next-call.ts';
 import { callValue, errorOutcome, type Outcome, toWrite, traceOutcome } from './client-outcome.ts';
 
 export interface ClientWorld {
@@ -21,9 +22,10 @@ export interface ClientWorld {
   api(node: NodeId): KvClientApi | undefined;
   /**
    * Carries a request to `node`: runs `deliver` as an event of that node after the client link's
-   * latency, so a paused node takes it only when it resumes and a crashed one never does.
+   * latency, so a paused node takes it only when it resumes and a crashed one never does. Not before
+   * virtual µs `notBeforeUs` (a connection keeps its requests in order). Returns when it arrives.
    */
-  toNode(node: NodeId, deliver: () => void): void;
+  toNode(node: NodeId, deliver: () => void, notBeforeUs?: number): number;
   /** Carries a reply back to the client after the link's latency. */
   toClient(deliver: () => void): void;
   nodes(): readonly NodeId[];
@@ -33,6 +35,8 @@ export interface ClientWorld {
   readonly history: HistoryWriter;
   /** Allocates a fresh process id. */
   newProcess(): number;
+  /** Allocates a fresh session id (a connection of a pipelining client). */
+  newSession?(): number;
   /** Called for every acknowledged write, with where it sits in the log. */
   onWriteAcknowledged?(receipt: WriteReceipt, call: OperationCall): void;
   onOutcome?(outcome: 'ok' | 'fail' | 'info', f: HistoryF, latencyUs: number): void;
@@ -60,7 +64,7 @@ export class SimClient {
   private node: NodeId;
   private opToken = 0;
   /** Last value this client saw per key: cas expectations that can succeed. */
-  private readonly seen = new Map<string, string | null>();
+  private readonly seen: SeenValues = new Map();
 
   constructor(private readonly world: ClientWorld, private readonly plan: ClientPlan, private readonly random: Random) {
     this.process = world.newProcess();
@@ -80,7 +84,7 @@ export class SimClient {
   private invoke(): void {
     if (this.plan.budget.remaining <= 0) return;
     this.plan.budget.remaining--;
-    const call = this.nextCall();
+    const call = nextCall(this.plan, this.seen);
     const startUs = this.world.nowUs();
     const op = this.world.history.invoke(this.process, call, startUs);
     this.trace('client.invoke', op, call, callValue(call));
@@ -137,7 +141,7 @@ export class SimClient {
     traceOutcome(this.world.tracer, outcome, { op, process: this.process, call, read, target: this.node });
     // A refused cas counts as a fail in the run's statistics, as it always did.
     this.world.onOutcome?.(outcome === 'refused' ? 'fail' : outcome, call.f, nowUs - startUs);
-    if (outcome === 'ok' && this.plan.keepsSeenValues !== false) this.learn(call, read);
+    if (outcome === 'ok' && this.plan.keepsSeenValues !== false) learn(this.seen, call, read);
     if (outcome === 'ok' && receipt && call.f !== 'get') this.world.onWriteAcknowledged?.(receipt, call);
     if (outcome === 'info') this.process = this.world.newProcess();
     // After trouble, try another node next time (the one we used may be partitioned or down).
@@ -145,20 +149,7 @@ export class SimClient {
     this.scheduleNext();
   }
 
-  private nextCall(): OperationCall {
-    const f = this.plan.chooseOperation();
-    const key = this.plan.chooseKey();
-    if (f === 'get' || f === 'delete') return { f, key };
-    if (f === 'put') return { f, key, value: this.plan.newValue() };
-    const expected = this.seen.has(key) ? (this.seen.get(key) as string | null) : null;
-    return { f: 'cas', key, expected, value: this.plan.newValue() };
-  }
 
-  private learn(call: OperationCall, read: string | null | undefined): void {
-    if (call.f === 'get') this.seen.set(call.key, read ?? null);
-    else if (call.f === 'put' || call.f === 'cas') this.seen.set(call.key, call.value);
-    else this.seen.set(call.key, null);
-  }
 
   private trace(kind: string, op: number, call: OperationCall, value: unknown): void {
     if (!this.world.tracer.enabled(kind)) return;
