@@ -16,8 +16,9 @@ export function describeValue(value: string | null): string {
 export function describeCall(op: Operation): string {
   const call = op.call;
   if (call.f === 'get') return op.outcome === 'ok' ? `get -> ${describeValue(op.read)}` : 'get';
-  if (call.f === 'put') return `put ${JSON.stringify(call.value)}`;
+  if (call.f === 'put') return `put ${JSON.stringify(call.value)}${call.ttlMs === undefined ? '' : ` ttl ${call.ttlMs} ms`}`;
   if (call.f === 'delete') return 'delete';
+  if (call.f === 'ttl') return op.outcome === 'ok' ? `ttl -> ${op.ttl}` : 'ttl';
   return `cas ${describeValue(call.expected)} -> ${JSON.stringify(call.value)}${op.refused ? ' refused' : ''}`;
 }
 
@@ -50,6 +51,9 @@ export function explainViolation(stuck: Operation, possible: readonly (string | 
   const order = `no order of the operations that respects real time${sessions ? ' and session order' : ''}`;
   if (stuck.refused) {
     return `${who} was refused (the key did not hold ${describeValue(stuck.call.f === 'cas' ? stuck.call.expected : null)}) by t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;
+  }
+  if (stuck.call.f === 'ttl') {
+    return `${who} answered ${stuck.ttl} (${stuck.ttl === -2 ? 'absent' : stuck.ttl === -1 ? 'present, no expiry' : 'present, expiring'}) at t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;
   }
   if (stuck.call.f === 'get') {
     return `${who} returned ${describeValue(stuck.read)} at t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;

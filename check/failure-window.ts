@@ -12,7 +12,7 @@ import type { Operation } from './history-types.ts';
 import { windowKeyOps } from './key-ops.ts';
 import { searchLinearization, type SearchVerdict } from './linearization-search.ts';
 import { withoutUnobservedWrites } from './observed-writes.ts';
-import { ANY, buildSearchProblem, type SearchOp } from './search-problem.ts';
+import { ANY, buildSearchProblem, type SearchOp, stateValue } from './search-problem.ts';
 import type { KnownFailure } from './window-scan.ts';
 
 /** Windows larger than this keep all their reads: trying each one would cost a search per read. */
@@ -36,7 +36,7 @@ export function smallestFailingWindow(keyOps: readonly Operation[], known: Known
   const frontier = problem.ops[outcome.frontierOp];
   const stuck = frontier.deadline ?? frontier.source;
   let to = stuck.completeIndex as number;
-  const possibleValues = outcome.frontierStates.includes(ANY) ? undefined : outcome.frontierStates.map((s) => problem.values[s]);
+  const possibleValues = outcome.frontierStates.includes(ANY) ? undefined : outcome.frontierStates.map((s) => stateValue(problem, s));
   let steps = 0;
   const verdict = (ops: readonly SearchOp[], initial: number): SearchVerdict => {
     if (steps >= stepsMax) return 'unknown';
@@ -83,7 +83,7 @@ function dropNeedlessReads(
   if (window.length > readDropWindowOpsMax) return window;
   let kept = window;
   for (const candidate of window) {
-    if (candidate.source.call.f !== 'get' && !candidate.source.refused) continue; // reads and refused cas only observe
+    if (candidate.source.call.f !== 'get' && candidate.source.call.f !== 'ttl' && !candidate.source.refused) continue; // reads and refused cas only observe
     const without = kept.filter((op) => op !== candidate);
     if (fails(without, initial)) kept = without;
   }

@@ -91,6 +91,10 @@ export class HistoryValidator {
     }
     // put and cas completions may omit the value; a value they do give must repeat the invoke's.
     const echoes = invoke.f === 'put' || invoke.f === 'cas';
+    if (event.ttlMs !== undefined && event.ttlMs !== invoke.ttlMs) {
+      throw new HistoryError(this.file, line, 'ttlMs', describeFound(event.ttlMs),
+        `allowed: ${invoke.ttlMs === undefined ? 'no ttlMs field (the invoke' : `${invoke.ttlMs} or no ttlMs field (the ttlMs of the invoke`} at line ${open.line}${invoke.ttlMs === undefined ? ' has none)' : ')'}`);
+    }
     if (echoes && event.value !== null && !sameValue(event.value, invoke.value)) {
       throw new HistoryError(this.file, line, 'value', describeFound(event.value),
         `allowed: ${describeFound(invoke.value)} (the value of the invoke at line ${open.line}) or no value field`);
@@ -104,6 +108,7 @@ export class HistoryValidator {
       outcome: event.type as OperationOutcome,
       read: invoke.f === 'get' && event.type === 'ok' ? (event.value as string | null) : null,
       refused: event.swapped === false,
+      ...(invoke.f === 'ttl' && event.type === 'ok' ? { ttl: event.value as number } : {}),
       completed: true,
       invokeIndex: invoke.index,
       invokeTime: invoke.time,
@@ -127,7 +132,7 @@ function sameValue(a: HistoryValue, b: HistoryValue): boolean {
 
 function callOf(invoke: HistoryEvent): OperationCall {
   const { f, key, value } = invoke;
-  if (f === 'put') return { f, key, value: value as string };
+  if (f === 'put') return invoke.ttlMs === undefined ? { f, key, value: value as string } : { f, key, value: value as string, ttlMs: invoke.ttlMs };
   if (f === 'cas') {
     const [expected, next] = value as readonly [string | null, string];
     return { f, key, expected, value: next };

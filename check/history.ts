@@ -43,15 +43,17 @@ export function parseHistory(text: string, file: string): ParsedHistory {
  * because a run formats one line per client invoke and completion.
  */
 export function formatHistoryEvent(event: HistoryEvent): string {
-  const { index, process, session, type, f, key, value, swapped, time } = event;
+  const { index, process, session, type, f, key, value, swapped, ttlMs, time } = event;
   const sessionField = session === undefined ? '' : `,"session":${JSON.stringify(session)}`;
   const swappedField = swapped === undefined ? '' : `,"swapped":${swapped}`;
-  return `{"index":${index},"process":${process}${sessionField},"type":"${type}","f":"${f}","key":${JSON.stringify(key)},"value":${formatValue(value)}${swappedField},"time":${time}}`;
+  const ttlField = ttlMs === undefined ? '' : `,"ttlMs":${ttlMs}`;
+  return `{"index":${index},"process":${process}${sessionField},"type":"${type}","f":"${f}","key":${JSON.stringify(key)},"value":${formatValue(value)}${ttlField}${swappedField},"time":${time}}`;
 }
 
 function formatValue(value: HistoryValue): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
   return `[${value[0] === null ? 'null' : JSON.stringify(value[0])},${JSON.stringify(value[1])}]`;
 }
 
@@ -98,12 +100,12 @@ export class HistoryWriter {
     return index;
   }
 
-  /** The operation took effect. A get passes the value it read (null: absent). */
-  ok(process: number, time: number, read?: string | null): number {
+  /** The operation took effect. A get passes the value it read (null: absent); a ttl read its answer (-2, -1, ms left). */
+  ok(process: number, time: number, read?: string | null | number): number {
     const call = this.callOf(process);
     // The message is built only on failure (a template argument would be formatted on every ok).
-    if (call.f === 'get' && read === undefined) assert(false, `ok of a get by process ${process} needs the value read (null when absent)`);
-    return this.complete(process, 'ok', call.f === 'get' ? (read as string | null) : callValue(call), time);
+    if ((call.f === 'get' || call.f === 'ttl') && read === undefined) assert(false, `ok of a ${call.f} by process ${process} needs the value read`);
+    return this.complete(process, 'ok', call.f === 'get' || call.f === 'ttl' ? (read as string | null | number) : callValue(call), time);
   }
 
   /**
@@ -119,13 +121,13 @@ export class HistoryWriter {
   /** The operation definitely did not take effect. */
   fail(process: number, time: number): number {
     const call = this.callOf(process);
-    return this.complete(process, 'fail', call.f === 'get' ? null : callValue(call), time);
+    return this.complete(process, 'fail', callValue(call), time);
   }
 
   /** The outcome is unknown (a timeout). The client must continue under a new process id. */
   info(process: number, time: number): number {
     const call = this.callOf(process);
-    return this.complete(process, 'info', call.f === 'get' ? null : callValue(call), time);
+    return this.complete(process, 'info', callValue(call), time);
   }
 
   private callOf(process: number): OperationCall {
@@ -147,9 +149,13 @@ export class HistoryWriter {
     // Messages built only on failure: this runs for every event of a run.
     if (!(Number.isSafeInteger(process) && process >= 0)) assert(false, `process ${process}: must be an integer >= 0`);
     if (!(Number.isSafeInteger(time) && time >= 0)) assert(false, `time ${time}: must be integer microseconds >= 0`);
-    const event: HistoryEvent = session === undefined && swapped === undefined
+    const ttlMs = call.f === 'put' ? call.ttlMs : undefined;
+    const event: HistoryEvent = session === undefined && swapped === undefined && ttlMs === undefined
       ? { index: this.nextIndex, process, type, f: call.f, key: call.key, value, time }
-      : { index: this.nextIndex, process, ...(session === undefined ? {} : { session }), type, f: call.f, key: call.key, value, ...(swapped === undefined ? {} : { swapped }), time };
+      : {
+          index: this.nextIndex, process, ...(session === undefined ? {} : { session }), type, f: call.f, key: call.key, value,
+          ...(ttlMs === undefined ? {} : { ttlMs }), ...(swapped === undefined ? {} : { swapped }), time,
+        };
     this.validator.accept(event, this.nextIndex + 1);
     this.nextIndex++;
     this.sink(`${formatHistoryEvent(event)}\n`);

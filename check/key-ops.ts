@@ -13,7 +13,7 @@ export function operationsByKey(operations: readonly Operation[]): Map<string, O
   const byKey = new Map<string, Operation[]>();
   for (const op of operations) {
     if (op.outcome === 'fail') continue;
-    if (op.outcome === 'info' && op.call.f === 'get') continue;
+    if (op.outcome === 'info' && (op.call.f === 'get' || op.call.f === 'ttl')) continue;
     let list = byKey.get(op.call.key);
     if (!list) {
       list = [];
@@ -52,7 +52,7 @@ export function windowKeyOps(ops: readonly Operation[], from: number, to: number
     if (!straddles) window.push({ source, required: source.outcome === 'ok' });
     else if (source.outcome === 'ok' && source.invokeIndex >= from && bound.get(source.session as Session) as number > source.invokeIndex) {
       window.push({ source, required: true });
-    } else if (source.call.f !== 'get' && !source.refused) window.push({ source, required: false });
+    } else if (source.call.f !== 'get' && source.call.f !== 'ttl' && !source.refused) window.push({ source, required: false });
   }
   return window;
 }

@@ -15,13 +15,14 @@ export interface PreparedOp extends SearchOp {
 /** The written value of a write, as the register holds it (delete: null). */
 function written(op: Operation): string | null | undefined {
   const call = op.call;
-  if (call.f === 'get' || op.refused) return undefined;
+  if (call.f === 'get' || call.f === 'ttl' || op.refused) return undefined;
   return call.f === 'delete' ? null : call.value;
 }
 
 /** The value an op needs to find: a get's read, a cas's expectation (a refused cas needs none). */
 function needed(op: Operation): string | null | undefined {
   if (op.call.f === 'get') return op.read;
+  if (op.call.f === 'ttl') return op.ttl === -2 ? null : undefined;
   return op.call.f === 'cas' && !op.refused ? op.call.expected : undefined;
 }
 
@@ -46,14 +47,18 @@ export function withoutUnobservedWrites(ops: readonly SearchOp[]): SearchOp[] {
   for (const { source } of ops) {
     const need = needed(source);
     if (need !== undefined) observed.add(need);
-    if (source.refused && source.call.f === 'cas') {
+    // Ops that need the key not to hold one value: a refused cas, a ttl read that found the key.
+    const notHeld = source.refused && source.call.f === 'cas' ? source.call.expected : source.call.f === 'ttl' && source.ttl !== -2 ? null : undefined;
+    if (notHeld !== undefined) {
       refused++;
-      refusedExpecting.set(source.call.expected, (refusedExpecting.get(source.call.expected) ?? 0) + 1);
+      refusedExpecting.set(notHeld, (refusedExpecting.get(notHeld) ?? 0) + 1);
     }
   }
   return ops.filter(({ source, required }) => {
     const value = written(source);
     if (required || value === undefined || observed.has(value)) return true;
+    // An expiring write can leave the key absent: it helps whoever needs absent, or anything else.
+    if (source.call.f === 'put' && source.call.ttlMs !== undefined) return true;
     return refused > (refusedExpecting.get(value) ?? 0); // some refused cas could have seen it
   });
 }

@@ -4,7 +4,7 @@
 // using it can no longer help, so it leaves the list (or, if already used, the live set). A refused cas
 // needs any value but its expectation, so while one is pending, every write of another value lives.
 import { assert } from '../core/types.ts';
-import { neededValue, refusedExpectation, type SearchProblem, writtenValue } from './search-problem.ts';
+import { isExpiringWrite, neededValue, refusedExpectation, type SearchProblem, writtenValue } from './search-problem.ts';
 
 /**
  * Book-keeping of the optional writes: which are linearized and still live (the ascending `live` set,
@@ -54,7 +54,8 @@ export class OptionalWrites {
       if (problem.required[op] === 0) {
         assert(writtenValue(problem, op) >= 0, () => `optional op ${op} is not a write (optional reads are dropped before the search)`);
         this.listed++;
-        this.writerStart[writtenValue(problem, op) + 1]++;
+        // An expiring write may also leave the key absent, which many ops can need: it never dies.
+        if (!isExpiringWrite(problem, op)) this.writerStart[writtenValue(problem, op) + 1]++;
       }
     }
     for (let v = 0; v < valueCount; v++) {
@@ -63,7 +64,7 @@ export class OptionalWrites {
     }
     this.writers = new Int32Array(this.writerStart[valueCount]);
     const filled = this.writerStart.slice(0, valueCount);
-    for (let op = 0; op < n; op++) if (problem.required[op] === 0) this.writers[filled[writtenValue(problem, op)]++] = op;
+    for (let op = 0; op < n; op++) if (problem.required[op] === 0 && !isExpiringWrite(problem, op)) this.writers[filled[writtenValue(problem, op)]++] = op;
     for (let v = 0; v < valueCount; v++) if (this.isDead(v)) this.die(v);
   }
 

@@ -15,7 +15,7 @@ import { nullTraceSink } from '../trace/trace-sink.ts';
 import { type ClientWorld, SimClient } from '../workload/client.ts';
 import { PipelinedClient } from '../workload/pipelined-client.ts';
 import { makeKeyChooser } from '../workload/key-chooser.ts';
-import { makeOperationChooser } from '../workload/operation-mix.ts';
+import { makeOperationChooser, makeTtlChooser, ttlMsDefault } from '../workload/operation-mix.ts';
 import { evaluateChecks, type RunObservations } from './checks.ts';
 import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
@@ -119,6 +119,7 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
   const timeoutUs = (s.cluster.requestTimeoutMs + 500) * 1000;
   const plan = {
     chooseOperation: makeOperationChooser(w.mix, random.child('ops')),
+    newTtlMs: makeTtlChooser(w.ttlMs ?? ttlMsDefault, random.child('ttl')),
     chooseKey: makeKeyChooser(w.keys, w.distribution ?? 'uniform', random.child('keys')),
     newValue: () => `v${++valueNext}`.padEnd(w.valueBytes, '.'),
     reads: w.reads,
@@ -146,6 +147,7 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
       toClient: (deliver) => void world.sim.schedule(clientLinkUs(), deliver),
       onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
       nodes: () => cluster.members(),
+      wallMs: (node) => world.clock(node).wallMs(),
       tracer: world.tracer,
       history,
       newProcess: () => processNext++,

@@ -4,13 +4,13 @@
 // after an `info` (unknown outcome) it continues under a new process id, as the history format asks.
 import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
-import type { KvResult } from '../../core/kv/commands.ts';
 import type { KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { HistoryF, OperationCall } from '../../check/history-types.ts';
+import type { OperationKind } from './operation-mix.ts';
 import type { HistoryWriter } from '../../check/history.ts';
 import { learn, nextCall, type SeenValues } from './next-call.ts';
-import { callValue, errorOutcome, type Outcome, toWrite, traceOutcome } from './client-outcome.ts';
+import { callValue, type Outcome, type ReadValue, sendCall, traceOutcome } from './client-outcome.ts';
 
 export interface ClientWorld {
   nowUs(): number;
@@ -29,6 +29,8 @@ export interface ClientWorld {
   /** Carries a reply back to the client after the link's latency. */
   toClient(deliver: () => void): void;
   nodes(): readonly NodeId[];
+  /** A node's wall clock in ms (it turns a ttl into the absolute expiry the node proposes). */
+  wallMs?(node: NodeId): number;
   /** Calls `listener` if `node` goes down (the client's connection breaks); returns a cancel function. */
   onNodeDown?(node: NodeId, listener: () => void): () => void;
   readonly tracer: Tracer;
@@ -43,7 +45,9 @@ export interface ClientWorld {
 }
 
 export interface ClientPlan {
-  readonly chooseOperation: () => HistoryF;
+  readonly chooseOperation: () => OperationKind;
+  /** The ttl of an expiring put (needed when the mix has putExpiring). */
+  readonly newTtlMs?: () => number;
   readonly chooseKey: () => string;
   readonly newValue: () => string;
   readonly reads: 'linearizable' | 'lease' | 'stale';
@@ -91,7 +95,7 @@ export class SimClient {
     const token = ++this.opToken;
     let settled = false;
     let unwatch: (() => void) | undefined;
-    const settle = (outcome: Outcome, read?: string | null, receipt?: WriteReceipt) => {
+    const settle = (outcome: Outcome, read?: ReadValue, receipt?: WriteReceipt) => {
       if (settled || token !== this.opToken) return;
       settled = true;
       unwatch?.();
@@ -111,30 +115,15 @@ export class SimClient {
     this.world.toNode(node, () => {
       const api = this.world.api(node);
       if (!api) return;
-      this.send(api, call, (outcome, read, receipt) => this.world.toClient(() => settle(outcome, read, receipt)));
+      const wallMs = () => this.world.wallMs?.(node) ?? 0;
+      sendCall(api, call, this.plan.reads, wallMs, (outcome, read, receipt) => this.world.toClient(() => settle(outcome, read, receipt)));
     });
   }
 
-  private send(api: KvClientApi, call: OperationCall, done: (outcome: Outcome, read?: string | null, receipt?: WriteReceipt) => void): void {
-    if (call.f === 'get') {
-      api.read({ op: 'get', key: call.key }, { consistency: this.plan.reads }, (error, result) => {
-        if (error) return done(errorOutcome(error));
-        done('ok', (result as Extract<KvResult, { kind: 'value' }>).value);
-      });
-      return;
-    }
-    api.write(toWrite(call), {}, (error, result, receipt) => {
-      if (error) return done(errorOutcome(error));
-      if (result?.kind === 'casFailed') return done('refused');
-      if (result?.kind === 'error') return done('fail');
-      done('ok', undefined, receipt);
-    });
-  }
-
-  private complete(op: number, call: OperationCall, outcome: Outcome, startUs: number, read?: string | null, receipt?: WriteReceipt): void {
+  private complete(op: number, call: OperationCall, outcome: Outcome, startUs: number, read?: ReadValue, receipt?: WriteReceipt): void {
     const nowUs = this.world.nowUs();
     const { history } = this.world;
-    if (outcome === 'ok') history.ok(this.process, nowUs, call.f === 'get' ? (read ?? null) : undefined);
+    if (outcome === 'ok') history.ok(this.process, nowUs, call.f === 'get' || call.f === 'ttl' ? (read ?? null) : undefined);
     else if (outcome === 'refused') history.refused(this.process, nowUs);
     else if (outcome === 'fail') history.fail(this.process, nowUs);
     else history.info(this.process, nowUs);

@@ -13,14 +13,13 @@
 // out or fails, or when the node breaks the session (a write with an unknown outcome); operations
 // already sent on it still complete.
 import type { Random } from '../../core/env/random.ts';
-import type { KvResult } from '../../core/kv/commands.ts';
 import type { KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
 import { OrderedSession } from '../../core/node/session-order.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { OperationCall } from '../../check/history-types.ts';
 import type { ClientPlan, ClientWorld } from './client.ts';
 import { learn, nextCall, type SeenValues } from './next-call.ts';
-import { callValue, errorOutcome, type Outcome, toWrite, traceOutcome } from './client-outcome.ts';
+import { callValue, type Outcome, type ReadValue, type SendDone, sendCall, traceOutcome } from './client-outcome.ts';
 
 export interface PipelinePlan extends ClientPlan {
   /** Operations in flight per connection at most; a burst sends 1..depthMax of them at once. */
@@ -107,7 +106,7 @@ export class PipelinedClient {
     }
     let settled = false;
     let unwatch: (() => void) | undefined;
-    const settle = (outcome: Outcome, read?: string | null, receipt?: WriteReceipt) => {
+    const settle = (outcome: Outcome, read?: ReadValue, receipt?: WriteReceipt) => {
       if (settled) return;
       settled = true;
       unwatch?.();
@@ -130,7 +129,7 @@ export class PipelinedClient {
   }
 
   /** On the node: the request enters the connection's session (opened with the first request). */
-  private serve(connection: Connection, call: OperationCall, done: (outcome: Outcome, read?: string | null, receipt?: WriteReceipt) => void): void {
+  private serve(connection: Connection, call: OperationCall, done: SendDone): void {
     const api = this.world.api(connection.node);
     if (!api) return;
     if (connection.inner === undefined) {
@@ -138,33 +137,21 @@ export class PipelinedClient {
       connection.served = this.plan.sessionOrderIgnored ? api : new OrderedSession(api);
     }
     if (connection.inner !== api) return; // the node restarted: the connection died with it
-    const served = connection.served as KvClientApi;
-    if (call.f === 'get') {
-      served.read({ op: 'get', key: call.key }, { consistency: this.plan.reads }, (error, result) => {
-        if (error) return done(errorOutcome(error));
-        done('ok', (result as Extract<KvResult, { kind: 'value' }>).value);
-      });
-      return;
-    }
-    served.write(toWrite(call), {}, (error, result, receipt) => {
-      if (error) return done(errorOutcome(error));
-      if (result?.kind === 'casFailed') return done('refused');
-      if (result?.kind === 'error') return done('fail');
-      done('ok', undefined, receipt);
-    });
+    const wallMs = () => this.world.wallMs?.(connection.node) ?? 0;
+    sendCall(connection.served as KvClientApi, call, this.plan.reads, wallMs, done);
   }
 
   private complete(
     o: { op: number; process: number; call: OperationCall; node: NodeId; session: number | undefined },
     outcome: Outcome,
     startUs: number,
-    read?: string | null,
+    read?: ReadValue,
     receipt?: WriteReceipt,
   ): void {
     const nowUs = this.world.nowUs();
     const { history } = this.world;
     const { process, call } = o;
-    if (outcome === 'ok') history.ok(process, nowUs, call.f === 'get' ? (read ?? null) : undefined);
+    if (outcome === 'ok') history.ok(process, nowUs, call.f === 'get' || call.f === 'ttl' ? (read ?? null) : undefined);
     else if (outcome === 'refused') history.refused(process, nowUs);
     else if (outcome === 'fail') history.fail(process, nowUs);
     else history.info(process, nowUs);

@@ -211,6 +211,7 @@ function step(op: Operation, state: State): State | undefined {
   if (call.f === 'get') return state === ANY || state === op.read ? op.read : undefined;
   if (call.f === 'put') return call.value;
   if (call.f === 'delete') return null;
+  if (call.f !== 'cas') return undefined; // no ttl reads in these histories
   if (op.refused) return state === call.expected ? undefined : state;
   return state === ANY || state === call.expected ? call.value : undefined;
 }
