@@ -21,11 +21,12 @@ describe('expiring writes in the workload', () => {
   });
 
   it('clock jumps make an expired value come back, and the checker says so', () => {
-    const scenario = loadScenario(join(scenarios, 'expiring-keys-clock-skew.json'));
+    // Kept out of the library (scenarios/) while the store has this bug: 27 of seeds 1..30 fail.
+    const scenario = loadScenario(join(import.meta.dirname, 'scenarios', 'expiring-keys-clock-skew.json'));
     const caught = [2, 3, 4, 5, 6, 7, 8].find((seed) => {
       const check = runScenario(scenario, { seed }).report.checks.find((c) => c.name === 'linearizability');
       return check?.verdict === 'fail' && /could only be absent then/.test(check.detail);
     });
-    expect(caught, 'npx kvlab run scenarios/expiring-keys-clock-skew.json --seed 2..8').toBeDefined();
+    expect(caught, 'npx kvlab run test/sim/scenarios/expiring-keys-clock-skew.json --seed 2..8').toBeDefined();
   });
 });
