@@ -16,16 +16,18 @@ export function describeValue(value: string | null): string {
 export function describeCall(op: Operation): string {
   const call = op.call;
   if (call.f === 'get') return op.outcome === 'ok' ? `get -> ${describeValue(op.read)}` : 'get';
-  if (call.f === 'put') return `put ${JSON.stringify(call.value)}`;
+  if (call.f === 'put') return `put ${JSON.stringify(call.value)}${call.ttlMs === undefined ? '' : ` ttl ${call.ttlMs} ms`}`;
   if (call.f === 'delete') return 'delete';
-  return `cas ${describeValue(call.expected)} -> ${JSON.stringify(call.value)}`;
+  if (call.f === 'ttl') return op.outcome === 'ok' ? `ttl -> ${op.ttl}` : 'ttl';
+  return `cas ${describeValue(call.expected)} -> ${JSON.stringify(call.value)}${op.refused ? ' refused' : ''}`;
 }
 
 /** One line: `op 45  process 3  get -> "v1"  ok  t=1000..1250`. */
 export function describeOperation(op: Operation): string {
   const outcome = op.completed ? op.outcome : 'info (never completed)';
   const end = op.completeTime === null || op.outcome !== 'ok' ? '?' : String(op.completeTime);
-  return `op ${op.invokeIndex}  process ${op.process}  ${describeCall(op)}  ${outcome}  t=${op.invokeTime}..${end}`;
+  const session = op.session === undefined ? '' : `  session ${JSON.stringify(op.session)}`;
+  return `op ${op.invokeIndex}  process ${op.process}${session}  ${describeCall(op)}  ${outcome}  t=${op.invokeTime}..${end}`;
 }
 
 /** `could only hold "a"`, `could only be absent`, `could only hold "a" or "b", or be absent`. */
@@ -43,10 +45,16 @@ export function describePossibleValues(values: readonly (string | null)[] | unde
  * Why the key fails, around `stuck`: the op whose completion no linearization gets past. `possible`
  * are the values the key could hold at that completion (undefined: any value).
  */
-export function explainViolation(stuck: Operation, possible: readonly (string | null)[] | undefined): string {
+export function explainViolation(stuck: Operation, possible: readonly (string | null)[] | undefined, sessions = false): string {
   const who = `${stuck.call.f} of key ${JSON.stringify(stuck.call.key)} by process ${stuck.process} (op ${stuck.invokeIndex})`;
   const holds = describePossibleValues(possible);
-  const order = 'no order of the operations that respects real time';
+  const order = `no order of the operations that respects real time${sessions ? ' and session order' : ''}`;
+  if (stuck.refused) {
+    return `${who} was refused (the key did not hold ${describeValue(stuck.call.f === 'cas' ? stuck.call.expected : null)}) by t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;
+  }
+  if (stuck.call.f === 'ttl') {
+    return `${who} answered ${stuck.ttl} (${stuck.ttl === -2 ? 'absent' : stuck.ttl === -1 ? 'present, no expiry' : 'present, expiring'}) at t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;
+  }
   if (stuck.call.f === 'get') {
     return `${who} returned ${describeValue(stuck.read)} at t=${stuck.completeTime}, but ${order} explains that: the key ${holds} then.`;
   }

@@ -12,7 +12,7 @@ import type { Operation } from './history-types.ts';
 import { windowKeyOps } from './key-ops.ts';
 import { searchLinearization, type SearchVerdict } from './linearization-search.ts';
 import { withoutUnobservedWrites } from './observed-writes.ts';
-import { ANY, buildSearchProblem, type SearchOp } from './search-problem.ts';
+import { ANY, buildSearchProblem, type SearchOp, stateValue } from './search-problem.ts';
 import type { KnownFailure } from './window-scan.ts';
 
 /** Windows larger than this keep all their reads: trying each one would cost a search per read. */
@@ -35,8 +35,8 @@ export function smallestFailingWindow(keyOps: readonly Operation[], known: Known
   // A write that had to happen before its first observer completed is stuck there: report the observer.
   const frontier = problem.ops[outcome.frontierOp];
   const stuck = frontier.deadline ?? frontier.source;
-  const to = stuck.completeIndex as number;
-  const possibleValues = outcome.frontierStates.includes(ANY) ? undefined : outcome.frontierStates.map((s) => problem.values[s]);
+  let to = stuck.completeIndex as number;
+  const possibleValues = outcome.frontierStates.includes(ANY) ? undefined : outcome.frontierStates.map((s) => stateValue(problem, s));
   let steps = 0;
   const verdict = (ops: readonly SearchOp[], initial: number): SearchVerdict => {
     if (steps >= stepsMax) return 'unknown';
@@ -45,12 +45,20 @@ export function smallestFailingWindow(keyOps: readonly Operation[], known: Known
     return result.verdict;
   };
   const fails = (ops: readonly SearchOp[], initial: number): boolean => verdict(ops, initial) === 'not-linearizable';
-  const starts = keyOps.filter((op) => op.invokeIndex >= known.from && op.invokeIndex <= to).map((op) => op.invokeIndex);
   let fromAnyValue = known.initialState === ANY;
   let ops: readonly SearchOp[] = windowKeyOps(keyOps, known.from, to);
   // The known window cut at `to` fails (nothing got past it); checked, since the report relies on it.
-  const cut = verdict(ops, known.initialState);
-  assert(cut !== 'linearizable', () => `the window ${known.from}..${to} linearizes although the search got stuck at ${to}`);
+  let cut = verdict(ops, known.initialState);
+  if (cut === 'linearizable') {
+    // With sessions the search can stall at an op whose session predecessor is bound to happen by a
+    // later observer (a write whose value was read after `to`): the cut at `to` loses that, so the
+    // known window is kept whole.
+    assert(keyOps.some((op) => op.session !== undefined), () => `the window ${known.from}..${to} linearizes although the search got stuck at ${to}`);
+    to = known.to;
+    ops = windowKeyOps(keyOps, known.from, to);
+    cut = 'not-linearizable';
+  }
+  const starts = keyOps.filter((op) => op.invokeIndex >= known.from && op.invokeIndex <= to).map((op) => op.invokeIndex);
   if (cut === 'not-linearizable' && starts.length > 0 && (fromAnyValue || fails(windowKeyOps(keyOps, starts[0], to), ANY))) {
     // Invariant: the cut at starts[low] fails; cuts at starts[high] and later were not shown to fail.
     let low = 0;
@@ -75,7 +83,7 @@ function dropNeedlessReads(
   if (window.length > readDropWindowOpsMax) return window;
   let kept = window;
   for (const candidate of window) {
-    if (candidate.source.call.f !== 'get') continue;
+    if (candidate.source.call.f !== 'get' && candidate.source.call.f !== 'ttl' && !candidate.source.refused) continue; // reads and refused cas only observe
     const without = kept.filter((op) => op !== candidate);
     if (fails(without, initial)) kept = without;
   }

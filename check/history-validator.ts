@@ -84,8 +84,17 @@ export class HistoryValidator {
     const invoke = open.event;
     if (event.f !== invoke.f) throw this.mismatch(event, open, 'f', line);
     if (event.key !== invoke.key) throw this.mismatch(event, open, 'key', line);
+    // A completion may leave the session out; one it does give must be the invoke's.
+    if (event.session !== undefined && event.session !== invoke.session) {
+      throw new HistoryError(this.file, line, 'session', describeFound(event.session),
+        `allowed: ${invoke.session === undefined ? 'no session field (the invoke' : `${describeFound(invoke.session)} or no session field (the session of the invoke`} at line ${open.line}${invoke.session === undefined ? ' has none)' : ')'}`);
+    }
     // put and cas completions may omit the value; a value they do give must repeat the invoke's.
     const echoes = invoke.f === 'put' || invoke.f === 'cas';
+    if (event.ttlMs !== undefined && event.ttlMs !== invoke.ttlMs) {
+      throw new HistoryError(this.file, line, 'ttlMs', describeFound(event.ttlMs),
+        `allowed: ${invoke.ttlMs === undefined ? 'no ttlMs field (the invoke' : `${invoke.ttlMs} or no ttlMs field (the ttlMs of the invoke`} at line ${open.line}${invoke.ttlMs === undefined ? ' has none)' : ')'}`);
+    }
     if (echoes && event.value !== null && !sameValue(event.value, invoke.value)) {
       throw new HistoryError(this.file, line, 'value', describeFound(event.value),
         `allowed: ${describeFound(invoke.value)} (the value of the invoke at line ${open.line}) or no value field`);
@@ -93,11 +102,13 @@ export class HistoryValidator {
     this.outstanding.delete(event.process);
     if (event.type === 'info') this.retired.set(event.process, line);
     if (!this.keepOperations) return;
-    this.operationsInOrder[open.slot] = {
+    const operation: Operation = {
       process: event.process,
       call: callOf(invoke),
       outcome: event.type as OperationOutcome,
       read: invoke.f === 'get' && event.type === 'ok' ? (event.value as string | null) : null,
+      refused: event.swapped === false,
+      ...(invoke.f === 'ttl' && event.type === 'ok' ? { ttl: event.value as number } : {}),
       completed: true,
       invokeIndex: invoke.index,
       invokeTime: invoke.time,
@@ -105,6 +116,7 @@ export class HistoryValidator {
       completeIndex: event.index,
       completeTime: event.time,
     };
+    this.operationsInOrder[open.slot] = invoke.session === undefined ? operation : { ...operation, session: invoke.session };
   }
 
   private mismatch(event: HistoryEvent, open: Outstanding, field: 'f' | 'key', line: number): HistoryError {
@@ -120,7 +132,7 @@ function sameValue(a: HistoryValue, b: HistoryValue): boolean {
 
 function callOf(invoke: HistoryEvent): OperationCall {
   const { f, key, value } = invoke;
-  if (f === 'put') return { f, key, value: value as string };
+  if (f === 'put') return invoke.ttlMs === undefined ? { f, key, value: value as string } : { f, key, value: value as string, ttlMs: invoke.ttlMs };
   if (f === 'cas') {
     const [expected, next] = value as readonly [string | null, string];
     return { f, key, expected, value: next };
@@ -131,9 +143,11 @@ function callOf(invoke: HistoryEvent): OperationCall {
 function pendingOperation(invoke: HistoryEvent, line: number): Operation {
   return {
     process: invoke.process,
+    ...(invoke.session === undefined ? {} : { session: invoke.session }),
     call: callOf(invoke),
     outcome: 'info',
     read: null,
+    refused: false,
     completed: false,
     invokeIndex: invoke.index,
     invokeTime: invoke.time,

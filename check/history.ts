@@ -4,7 +4,7 @@
 // browser timeline can load this module too.
 import { assert } from '../core/types.ts';
 import { parseHistoryLine } from './history-line.ts';
-import type { HistoryEvent, HistoryEventType, HistoryValue, Operation, OperationCall } from './history-types.ts';
+import type { HistoryEvent, HistoryEventType, HistoryValue, Operation, OperationCall, Session } from './history-types.ts';
 import { HistoryValidator } from './history-validator.ts';
 
 export * from './history-types.ts';
@@ -43,13 +43,17 @@ export function parseHistory(text: string, file: string): ParsedHistory {
  * because a run formats one line per client invoke and completion.
  */
 export function formatHistoryEvent(event: HistoryEvent): string {
-  const { index, process, type, f, key, value, time } = event;
-  return `{"index":${index},"process":${process},"type":"${type}","f":"${f}","key":${JSON.stringify(key)},"value":${formatValue(value)},"time":${time}}`;
+  const { index, process, session, type, f, key, value, swapped, ttlMs, time } = event;
+  const sessionField = session === undefined ? '' : `,"session":${JSON.stringify(session)}`;
+  const swappedField = swapped === undefined ? '' : `,"swapped":${swapped}`;
+  const ttlField = ttlMs === undefined ? '' : `,"ttlMs":${ttlMs}`;
+  return `{"index":${index},"process":${process}${sessionField},"type":"${type}","f":"${f}","key":${JSON.stringify(key)},"value":${formatValue(value)}${ttlField}${swappedField},"time":${time}}`;
 }
 
 function formatValue(value: HistoryValue): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
   return `[${value[0] === null ? 'null' : JSON.stringify(value[0])},${JSON.stringify(value[1])}]`;
 }
 
@@ -64,6 +68,8 @@ export type HistorySink = (line: string) => void;
 export class HistoryWriter {
   private readonly validator: HistoryValidator;
   private readonly calls = new Map<number, OperationCall>();
+  /** The session of each outstanding call that has one (repeated on its completion). */
+  private readonly sessions = new Map<number, Session>();
   private nextIndex = 0;
   private readonly keepsOperations: boolean;
 
@@ -86,30 +92,42 @@ export class HistoryWriter {
     return this.validator.operations();
   }
 
-  invoke(process: number, call: OperationCall, time: number): number {
-    const index = this.emit(process, 'invoke', call, callValue(call), time);
+  /** `session`: the connection the call is sent on, if the client keeps one (see Session). */
+  invoke(process: number, call: OperationCall, time: number, session?: Session): number {
+    const index = this.emit(process, 'invoke', call, callValue(call), time, session);
     this.calls.set(process, call);
+    if (session !== undefined) this.sessions.set(process, session);
     return index;
   }
 
-  /** The operation took effect. A get passes the value it read (null: absent). */
-  ok(process: number, time: number, read?: string | null): number {
+  /** The operation took effect. A get passes the value it read (null: absent); a ttl read its answer (-2, -1, ms left). */
+  ok(process: number, time: number, read?: string | null | number): number {
     const call = this.callOf(process);
     // The message is built only on failure (a template argument would be formatted on every ok).
-    if (call.f === 'get' && read === undefined) assert(false, `ok of a get by process ${process} needs the value read (null when absent)`);
-    return this.complete(process, 'ok', call.f === 'get' ? (read as string | null) : callValue(call), time);
+    if ((call.f === 'get' || call.f === 'ttl') && read === undefined) assert(false, `ok of a ${call.f} by process ${process} needs the value read`);
+    return this.complete(process, 'ok', call.f === 'get' || call.f === 'ttl' ? (read as string | null | number) : callValue(call), time);
   }
 
-  /** The operation definitely did not take effect (a cas whose expectation did not hold is a fail). */
+  /**
+   * A cas whose expectation did not hold: it wrote nothing, and it observed that the key held something
+   * else. Recorded as an `ok` cas with `"swapped": false`, which the checker verifies.
+   */
+  refused(process: number, time: number): number {
+    const call = this.callOf(process);
+    assert(call.f === 'cas', () => `refused() by process ${process} completes a ${call.f}; only a cas can be refused`);
+    return this.complete(process, 'ok', callValue(call), time, false);
+  }
+
+  /** The operation definitely did not take effect. */
   fail(process: number, time: number): number {
     const call = this.callOf(process);
-    return this.complete(process, 'fail', call.f === 'get' ? null : callValue(call), time);
+    return this.complete(process, 'fail', callValue(call), time);
   }
 
   /** The outcome is unknown (a timeout). The client must continue under a new process id. */
   info(process: number, time: number): number {
     const call = this.callOf(process);
-    return this.complete(process, 'info', call.f === 'get' ? null : callValue(call), time);
+    return this.complete(process, 'info', callValue(call), time);
   }
 
   private callOf(process: number): OperationCall {
@@ -119,18 +137,25 @@ export class HistoryWriter {
     return call;
   }
 
-  private complete(process: number, type: HistoryEventType, value: HistoryValue, time: number): number {
+  private complete(process: number, type: HistoryEventType, value: HistoryValue, time: number, swapped?: boolean): number {
     const call = this.callOf(process);
-    const index = this.emit(process, type, call, value, time);
+    const index = this.emit(process, type, call, value, time, this.sessions.get(process), swapped);
     this.calls.delete(process);
+    this.sessions.delete(process);
     return index;
   }
 
-  private emit(process: number, type: HistoryEventType, call: OperationCall, value: HistoryValue, time: number): number {
+  private emit(process: number, type: HistoryEventType, call: OperationCall, value: HistoryValue, time: number, session?: Session, swapped?: boolean): number {
     // Messages built only on failure: this runs for every event of a run.
     if (!(Number.isSafeInteger(process) && process >= 0)) assert(false, `process ${process}: must be an integer >= 0`);
     if (!(Number.isSafeInteger(time) && time >= 0)) assert(false, `time ${time}: must be integer microseconds >= 0`);
-    const event: HistoryEvent = { index: this.nextIndex, process, type, f: call.f, key: call.key, value, time };
+    const ttlMs = call.f === 'put' ? call.ttlMs : undefined;
+    const event: HistoryEvent = session === undefined && swapped === undefined && ttlMs === undefined
+      ? { index: this.nextIndex, process, type, f: call.f, key: call.key, value, time }
+      : {
+          index: this.nextIndex, process, ...(session === undefined ? {} : { session }), type, f: call.f, key: call.key, value,
+          ...(ttlMs === undefined ? {} : { ttlMs }), ...(swapped === undefined ? {} : { swapped }), time,
+        };
     this.validator.accept(event, this.nextIndex + 1);
     this.nextIndex++;
     this.sink(`${formatHistoryEvent(event)}\n`);

@@ -5,6 +5,12 @@
 // are independent registers that start absent (or, with initial 'unknown', hold an unknown value),
 // so each key is checked on its own. The search per key is in linearization-search.ts; a failing
 // key is then shrunk to a small window of ops for the report (failure-window.ts).
+//
+// Sessions: ops of one session take effect in the order they were invoked, which the search enforces
+// between the ops of a session on the same key. Across keys session order is not checked (that would
+// need one search over every key at once): a history can pass that a single global order would not
+// explain, never the other way round (docs/checker.md). When session order is what breaks a key, the
+// report names the pair of ops (session-blame.ts).
 import { assert } from '../core/types.ts';
 import { explainViolation, plural } from './describe-operation.ts';
 import { type FailureWindow, smallestFailingWindow } from './failure-window.ts';
@@ -13,6 +19,7 @@ import { checkKey } from './key-check.ts';
 import { operationsByKey } from './key-ops.ts';
 import type { SearchVerdict } from './linearization-search.ts';
 import { ABSENT, ANY } from './search-problem.ts';
+import { blameSessionOrder, type SessionOrderBreak } from './session-blame.ts';
 import type { KnownFailure } from './window-scan.ts';
 
 /** Search steps for the whole check (keys, then windows), before answering `unknown`. */
@@ -47,6 +54,8 @@ export interface KeyViolation {
   /** Values the key could hold at that completion (null: absent); empty when any value was possible. */
   readonly possibleValues: (string | null)[];
   readonly window: ViolationWindow;
+  /** Set when the key's ops linearize without session order: the pair of one session it cannot keep. */
+  readonly sessionOrder?: SessionOrderBreak;
   readonly explanation: string;
 }
 
@@ -83,13 +92,15 @@ export function checkLinearizability(operations: readonly Operation[], options: 
   const violations = failing.map(({ key, ops, failure }) => {
     const found = smallestFailingWindow(ops, failure, Math.min(keyStepsMax, stepsMax - steps));
     steps += found.steps;
-    return describeViolation(key, found);
+    const blame = blameSessionOrder(found.ops, found.fromAnyValue ? ANY : initialState, Math.min(keyStepsMax, stepsMax - steps));
+    steps += blame.steps;
+    return describeViolation(key, found, blame.pair);
   });
   const verdict = violations.length > 0 ? 'not-linearizable' : unknownKeys.length > 0 ? 'unknown' : 'linearizable';
   return { verdict, keysChecked: byKey.size, operationsChecked, steps, violations, unknownKeys };
 }
 
-function describeViolation(key: string, found: FailureWindow): KeyViolation {
+function describeViolation(key: string, found: FailureWindow, sessionOrder: SessionOrderBreak | undefined): KeyViolation {
   const { stuck, possibleValues } = found;
   const windowOps = found.ops.map((op) => op.source);
   const window: ViolationWindow = {
@@ -99,8 +110,14 @@ function describeViolation(key: string, found: FailureWindow): KeyViolation {
     timeMax: stuck.completeTime as number,
     fromAnyValue: found.fromAnyValue,
   };
-  const explanation = `${explainViolation(stuck, possibleValues)} ${describeWindow(window)}`;
-  return { key, op: stuck.invokeIndex, possibleValues: possibleValues ?? [], window, explanation };
+  const order = sessionOrder === undefined ? '' : `${describeSessionBreak(sessionOrder)} `;
+  const explanation = `${order}${explainViolation(stuck, possibleValues, found.ops.some((op) => op.source.session !== undefined))} ${describeWindow(window)}`;
+  const violation = { key, op: stuck.invokeIndex, possibleValues: possibleValues ?? [], window, explanation };
+  return sessionOrder === undefined ? violation : { ...violation, sessionOrder };
+}
+
+function describeSessionBreak({ session, before, after }: SessionOrderBreak): string {
+  return `Session order broken: on session ${JSON.stringify(session)}, op ${before} was invoked before op ${after}, but no linearization lets op ${before} take effect first (without session order the window is linearizable).`;
 }
 
 function describeWindow(window: ViolationWindow): string {

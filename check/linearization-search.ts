@@ -14,10 +14,15 @@
 // dominated. And an optional write is "dead" once every required op that needs its value is linearized
 // (and no optional op needs it): using it can no longer help, so it leaves the list and does not count
 // in the configuration (optional-writes.ts). Reads that fit are taken without branching (readThatFits).
+//
+// Session order (search-problem.ts SessionOrder): an op is a candidate only once the required ops before
+// it on its session are linearized, and not after a later op of its session (an optional op passed over
+// never happened). The last op linearized per session then shapes what may follow, so a configuration
+// also holds, per session whose last linearized op is optional, that op (see sessionTails).
 import { assert } from '../core/types.ts';
 import { ConfigCache } from './config-cache.ts';
 import { OptionalWrites } from './optional-writes.ts';
-import { ANY, applyOp, GET, ILLEGAL, neededValue, type SearchProblem } from './search-problem.ts';
+import { ANY, applyOp, GET, ILLEGAL, neededValue, refusedExpectation, type SearchProblem, type SessionOrder } from './search-problem.ts';
 
 export type SearchVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
@@ -62,6 +67,16 @@ class LinearizationSearch {
   private readonly stackForced: Uint8Array;
   private readonly holes: Int32Array;
   private readonly optional: OptionalWrites;
+  private readonly sessions: SessionOrder | undefined;
+  /** Per session: the last op linearized on it, or -1. */
+  private readonly sessionLast: Int32Array;
+  /** Per stack level: the sessionLast its op replaced. */
+  private readonly stackSessionLast: Int32Array;
+  /** Optional ops that are the last op linearized on their session, ascending. */
+  private readonly sessionTails: Int32Array;
+  private sessionTailCount = 0;
+  /** The live set followed by the session tails (offset by opCount), the configuration's last part. */
+  private readonly liveAndTails: Int32Array;
   private depth = 0;
   /** 1: trying required candidates; 0: optional ones (required-first order only). */
   private wanted = 1;
@@ -93,6 +108,12 @@ class LinearizationSearch {
     this.state = problem.initialState;
     this.remaining = problem.requiredCount;
     this.optional = new OptionalWrites(problem, (op) => this.liftCall(op), (op) => this.unliftCall(op));
+    this.sessions = problem.sessions;
+    const sessionCount = this.sessions?.count ?? 0;
+    this.sessionLast = new Int32Array(sessionCount).fill(-1);
+    this.stackSessionLast = new Int32Array(sessionCount > 0 ? n : 0);
+    this.sessionTails = new Int32Array(sessionCount > 0 ? n : 0);
+    this.liveAndTails = new Int32Array(sessionCount > 0 ? 2 * n : 0);
   }
 
   run(stepsMax: number): SearchOutcome {
@@ -116,7 +137,7 @@ class LinearizationSearch {
       assert(entry !== this.tail, 'linearization search walked off the list with required ops left');
       if ((entry & 1) === 0) {
         const op = entry >> 1;
-        if (required[op] === this.wanted || !requiredFirst) {
+        if ((required[op] === this.wanted || !requiredFirst) && (this.sessions === undefined || this.sessionAllows(op))) {
           const after = applyOp(problem, op, this.state);
           if (after !== ILLEGAL && this.tryLinearize(op, after, false)) {
             fresh = true;
@@ -150,9 +171,29 @@ class LinearizationSearch {
     if (state === ANY) return -1; // reading from ANY would fix the value: a real choice
     for (let entry = next[this.head]; entry !== this.tail && (entry & 1) === 0; entry = next[entry]) {
       const op = entry >> 1;
-      if (problem.kind[op] === GET && problem.arg1[op] === state && problem.required[op] === 1) return op;
+      if (problem.kind[op] === GET && problem.arg1[op] === state && problem.required[op] === 1 && this.sessionFree(op)) return op;
     }
     return -1;
+  }
+
+  /** Session order lets `op` take effect now: the required ops before it on its session are linearized, no later one is. */
+  private sessionAllows(op: number): boolean {
+    const sessions = this.sessions as SessionOrder;
+    const session = sessions.session[op];
+    if (session < 0) return true;
+    const last = this.sessionLast[session];
+    return last < op && sessions.previousRequired[op] <= last;
+  }
+
+  /**
+   * For a forced read: taking it now must not bar anything. It may, if an optional op before it on its
+   * session is still open (taking the read would mean that op never happened), so then it is no forced step.
+   */
+  private sessionFree(op: number): boolean {
+    const sessions = this.sessions;
+    if (sessions === undefined || sessions.session[op] < 0) return true;
+    const last = this.sessionLast[sessions.session[op]];
+    return last < op && sessions.previous[op] <= last;
   }
 
   /**
@@ -175,9 +216,14 @@ class LinearizationSearch {
     const stateBefore = this.state;
     const prefixBefore = this.prefix;
     this.linearize(op);
+    const sessionLastBefore = this.sessions === undefined ? -1 : this.enterSession(op);
     const holeCount = this.collectHoles();
     const { live, liveCount } = this.optional;
-    if (this.cache.insertIfNew(this.setHash, after, this.prefix, this.holes, holeCount, live, liveCount)) {
+    const isNew = this.sessions === undefined
+      ? this.cache.insertIfNew(this.setHash, after, this.prefix, this.holes, holeCount, live, liveCount)
+      : this.cache.insertIfNew(this.setHash, after, this.prefix, this.holes, holeCount, this.liveAndTails, this.mergeTails());
+    if (isNew) {
+      if (this.sessions !== undefined) this.stackSessionLast[this.depth] = sessionLastBefore;
       this.stackOp[this.depth] = op;
       this.stackState[this.depth] = stateBefore;
       this.stackPrefix[this.depth] = prefixBefore;
@@ -186,6 +232,7 @@ class LinearizationSearch {
       this.state = after;
       return true;
     }
+    if (this.sessions !== undefined) this.leaveSession(op, sessionLastBefore);
     this.unlinearize(op);
     this.prefix = prefixBefore;
     return false;
@@ -196,8 +243,58 @@ class LinearizationSearch {
     const op = this.stackOp[this.depth];
     this.state = this.stackState[this.depth];
     this.prefix = this.stackPrefix[this.depth];
+    if (this.sessions !== undefined) this.leaveSession(op, this.stackSessionLast[this.depth]);
     this.unlinearize(op);
     return op;
+  }
+
+  /** Makes `op` the last linearized op of its session; returns the one it replaces (-1: none). */
+  private enterSession(op: number): number {
+    const session = (this.sessions as SessionOrder).session[op];
+    if (session < 0) return -1;
+    const before = this.sessionLast[session];
+    if (before >= 0 && this.required[before] === 0) this.tailRemove(before);
+    if (this.required[op] === 0) this.tailInsert(op);
+    this.sessionLast[session] = op;
+    return before;
+  }
+
+  /** Exactly undoes enterSession(op), which returned `before`. */
+  private leaveSession(op: number, before: number): void {
+    const session = (this.sessions as SessionOrder).session[op];
+    if (session < 0) return;
+    this.sessionLast[session] = before;
+    if (this.required[op] === 0) this.tailRemove(op);
+    if (before >= 0 && this.required[before] === 0) this.tailInsert(before);
+  }
+
+  private tailInsert(op: number): void {
+    let i = this.sessionTailCount++;
+    while (i > 0 && this.sessionTails[i - 1] > op) {
+      this.sessionTails[i] = this.sessionTails[i - 1];
+      i--;
+    }
+    this.sessionTails[i] = op;
+  }
+
+  private tailRemove(op: number): void {
+    let i = this.sessionTails.subarray(0, this.sessionTailCount).indexOf(op);
+    assert(i >= 0, () => `optional op ${op} is not a session tail`);
+    for (this.sessionTailCount--; i < this.sessionTailCount; i++) this.sessionTails[i] = this.sessionTails[i + 1];
+  }
+
+  /**
+   * liveAndTails = the live set, then the session tails offset by opCount (so both stay ascending and
+   * apart); returns its length. A configuration whose list is a subset of another's dominates it: its
+   * sessions end no later, so every op the other may still take, it may too (config-cache.ts).
+   */
+  private mergeTails(): number {
+    const { live, liveCount } = this.optional;
+    const merged = this.liveAndTails;
+    merged.set(live.subarray(0, liveCount), 0);
+    const n = this.problem.opCount;
+    for (let i = 0; i < this.sessionTailCount; i++) merged[liveCount + i] = n + this.sessionTails[i];
+    return liveCount + this.sessionTailCount;
   }
 
   private linearize(op: number): void {
@@ -210,6 +307,7 @@ class LinearizationSearch {
     if (op >= this.prefix) this.prefix = op + 1;
     this.remaining--;
     this.optional.observed(neededValue(this.problem, op));
+    this.optional.refusedObserved(refusedExpectation(this.problem, op));
   }
 
   /** Exactly undoes linearize(op), which must be the last op linearized (dancing links). */
@@ -217,6 +315,7 @@ class LinearizationSearch {
     if (this.required[op] === 0) {
       this.optional.unused(op);
     } else {
+      this.optional.refusedUnobserved(refusedExpectation(this.problem, op));
       this.optional.unobserved(neededValue(this.problem, op));
       this.remaining++;
       this.setHash ^= this.zobrist[op];

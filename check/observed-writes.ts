@@ -15,20 +15,22 @@ export interface PreparedOp extends SearchOp {
 /** The written value of a write, as the register holds it (delete: null). */
 function written(op: Operation): string | null | undefined {
   const call = op.call;
-  if (call.f === 'get') return undefined;
+  if (call.f === 'get' || call.f === 'ttl' || op.refused) return undefined;
   return call.f === 'delete' ? null : call.value;
 }
 
-/** The value an op needs to find: a get's read, a cas's expectation. */
+/** The value an op needs to find: a get's read, a cas's expectation (a refused cas needs none). */
 function needed(op: Operation): string | null | undefined {
   if (op.call.f === 'get') return op.read;
-  return op.call.f === 'cas' ? op.call.expected : undefined;
+  if (op.call.f === 'ttl') return op.ttl === -2 ? null : undefined;
+  return op.call.f === 'cas' && !op.refused ? op.call.expected : undefined;
 }
 
 /**
  * 1. Optional writes whose value no op reads or expects are dropped. Leaving such a write out of a
  *    linearization keeps it valid: until another write replaces its value, only writes (which ignore
- *    the state) can follow it. So it never helps.
+ *    the state) can follow it. So it never helps. A refused cas observes every value but its
+ *    expectation, so while a key has one, only writes of the expectation of every refused cas go.
  * 2. An optional write of a value that no other op writes (and the key cannot start with), which a
  *    required op reads or expects, must have happened, before the first such op completed: it becomes
  *    required with that deadline.
@@ -40,13 +42,24 @@ export function prepareOps(ops: readonly SearchOp[], initialState: number): Prep
 /** `ops` without the optional writes whose value no op reads or expects (rule 1 above). */
 export function withoutUnobservedWrites(ops: readonly SearchOp[]): SearchOp[] {
   const observed = new Set<string | null>();
+  const refusedExpecting = new Map<string | null, number>();
+  let refused = 0;
   for (const { source } of ops) {
     const need = needed(source);
     if (need !== undefined) observed.add(need);
+    // Ops that need the key not to hold one value: a refused cas, a ttl read that found the key.
+    const notHeld = source.refused && source.call.f === 'cas' ? source.call.expected : source.call.f === 'ttl' && source.ttl !== -2 ? null : undefined;
+    if (notHeld !== undefined) {
+      refused++;
+      refusedExpecting.set(notHeld, (refusedExpecting.get(notHeld) ?? 0) + 1);
+    }
   }
   return ops.filter(({ source, required }) => {
     const value = written(source);
-    return required || value === undefined || observed.has(value);
+    if (required || value === undefined || observed.has(value)) return true;
+    // An expiring write can leave the key absent: it helps whoever needs absent, or anything else.
+    if (source.call.f === 'put' && source.call.ttlMs !== undefined) return true;
+    return refused > (refusedExpecting.get(value) ?? 0); // some refused cas could have seen it
   });
 }
 

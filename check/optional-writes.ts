@@ -1,9 +1,10 @@
 // Book-keeping of the optional writes during a linearization search (see linearization-search.ts):
 // which are linearized and still live, how many wait in the search list, and when they die. An optional
 // write is dead once every required op that needs its value is linearized and no optional op needs it:
-// using it can no longer help, so it leaves the list (or, if already used, the live set).
+// using it can no longer help, so it leaves the list (or, if already used, the live set). A refused cas
+// needs any value but its expectation, so while one is pending, every write of another value lives.
 import { assert } from '../core/types.ts';
-import { neededValue, type SearchProblem, writtenValue } from './search-problem.ts';
+import { isExpiringWrite, neededValue, refusedExpectation, type SearchProblem, writtenValue } from './search-problem.ts';
 
 /**
  * Book-keeping of the optional writes: which are linearized and still live (the ascending `live` set,
@@ -23,6 +24,12 @@ export class OptionalWrites {
   private readonly writerStart: Int32Array;
   private readonly writers: Int32Array;
   private readonly linearized: Uint8Array;
+  /** Refused cas not linearized yet, in all and per expected value id. */
+  private refusedPending = 0;
+  private readonly refusedExpecting: Int32Array;
+  /** Value ids that have optional writers, ascending: the only ones a refused cas can make die. */
+  private readonly writerValues: number[] = [];
+  private readonly wasDead: Uint8Array;
 
   constructor(problem: SearchProblem, private readonly lift: (op: number) => void, private readonly unlift: (op: number) => void) {
     const n = problem.opCount;
@@ -32,20 +39,32 @@ export class OptionalWrites {
     this.waiting = new Int32Array(valueCount);
     this.immortal = new Uint8Array(valueCount);
     this.writerStart = new Int32Array(valueCount + 1);
+    this.refusedExpecting = new Int32Array(valueCount);
+    this.wasDead = new Uint8Array(valueCount);
     for (let op = 0; op < n; op++) {
+      const refused = refusedExpectation(problem, op);
+      if (refused >= 0) {
+        assert(problem.required[op] === 1, () => `refused cas ${op} is optional (windows drop the ones they cut)`);
+        this.refusedPending++;
+        this.refusedExpecting[refused]++;
+      }
       const need = neededValue(problem, op);
       if (need >= 0 && problem.required[op] === 1) this.waiting[need]++;
       if (need >= 0 && problem.required[op] === 0) this.immortal[need] = 1;
       if (problem.required[op] === 0) {
         assert(writtenValue(problem, op) >= 0, () => `optional op ${op} is not a write (optional reads are dropped before the search)`);
         this.listed++;
-        this.writerStart[writtenValue(problem, op) + 1]++;
+        // An expiring write may also leave the key absent, which many ops can need: it never dies.
+        if (!isExpiringWrite(problem, op)) this.writerStart[writtenValue(problem, op) + 1]++;
       }
     }
-    for (let v = 0; v < valueCount; v++) this.writerStart[v + 1] += this.writerStart[v];
+    for (let v = 0; v < valueCount; v++) {
+      if (this.writerStart[v + 1] > 0) this.writerValues.push(v);
+      this.writerStart[v + 1] += this.writerStart[v];
+    }
     this.writers = new Int32Array(this.writerStart[valueCount]);
     const filled = this.writerStart.slice(0, valueCount);
-    for (let op = 0; op < n; op++) if (problem.required[op] === 0) this.writers[filled[writtenValue(problem, op)]++] = op;
+    for (let op = 0; op < n; op++) if (problem.required[op] === 0 && !isExpiringWrite(problem, op)) this.writers[filled[writtenValue(problem, op)]++] = op;
     for (let v = 0; v < valueCount; v++) if (this.isDead(v)) this.die(v);
   }
 
@@ -75,8 +94,29 @@ export class OptionalWrites {
     this.waiting[value]++;
   }
 
+  /** A refused cas expecting `value` (-1: none) was linearized: writes of other values may die. */
+  refusedObserved(value: number): void {
+    if (value < 0) return;
+    for (const v of this.writerValues) this.wasDead[v] = this.isDead(v) ? 1 : 0;
+    this.refusedPending--;
+    this.refusedExpecting[value]--;
+    for (const v of this.writerValues) if (this.wasDead[v] === 0 && this.isDead(v)) this.die(v);
+  }
+
+  /** Exactly undoes refusedObserved(value): revives in the reverse order of the deaths. */
+  refusedUnobserved(value: number): void {
+    if (value < 0) return;
+    for (const v of this.writerValues) this.wasDead[v] = this.isDead(v) ? 1 : 0;
+    this.refusedPending++;
+    this.refusedExpecting[value]++;
+    for (let i = this.writerValues.length - 1; i >= 0; i--) {
+      const v = this.writerValues[i];
+      if (this.wasDead[v] === 1 && !this.isDead(v)) this.revive(v);
+    }
+  }
+
   private isDead(value: number): boolean {
-    return this.waiting[value] === 0 && this.immortal[value] === 0;
+    return this.waiting[value] === 0 && this.immortal[value] === 0 && this.refusedPending === this.refusedExpecting[value];
   }
 
   private die(value: number): void {

@@ -20,7 +20,10 @@ export interface BugEntry {
   readonly scenario: string;
 }
 
-/** The node host's bug (core/node/group-replica.ts), described here because the host has no bugs.ts. */
+/**
+ * The node host's bugs (core/node/group-replica.ts; sessionOrderIgnored: the simulated connection of a
+ * pipelining client, sim/workload/pipelined-client.ts), described here because the host has no bugs.ts.
+ */
 const NODE_BUGS = [
   {
     name: 'ackBeforeFsync',
@@ -28,6 +31,13 @@ const NODE_BUGS = [
       "the leader's host treats its own new entries as persisted before their fsync completes, so it counts itself towards commit and answers clients for entries a power loss can still erase on the leader",
     source:
       'etcd-io/etcd issue #14370 (durability loss: entries acknowledged before they were fsynced); Raft paper Figure 2 (respond only after persisting)',
+  },
+  {
+    name: 'sessionOrderIgnored',
+    description:
+      "the node serves a pipelining connection's requests as they come, without its ordered session, so a read sent after a write can be answered before the write takes effect (a pipelined SET then GET reads the old value)",
+    source:
+      'Redis docs, "Redis pipelining" (a connection\'s commands are executed in order); kvlab issue 14 §1 (SET + GET in one pipeline read nil on the leader)',
   },
 ] as const;
 

@@ -12,9 +12,10 @@ import { enabledKinds, sampleFault, sampleRange } from '../nemesis/random-nemesi
 import type { Scenario } from '../scenario/schema.ts';
 import { TraceWriter } from '../trace/trace-writer.ts';
 import { nullTraceSink } from '../trace/trace-sink.ts';
-import { SimClient } from '../workload/client.ts';
+import { type ClientWorld, SimClient } from '../workload/client.ts';
+import { PipelinedClient } from '../workload/pipelined-client.ts';
 import { makeKeyChooser } from '../workload/key-chooser.ts';
-import { makeOperationChooser } from '../workload/operation-mix.ts';
+import { makeOperationChooser, makeTtlChooser, ttlMsDefault } from '../workload/operation-mix.ts';
 import { evaluateChecks, type RunObservations } from './checks.ts';
 import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
@@ -113,7 +114,7 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
   // The writer pairs events into operations as it goes (only when the linearizability check will want
   // them: they stay in memory for the whole run), so the check needs no parse of the text.
   const history = new HistoryWriter((line) => historyText.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
-  startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
+  startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs, bugs);
   const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
@@ -181,13 +182,15 @@ function runGuarded(run: () => void): string | undefined {
   }
 }
 
-function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter, random: Random, obs: RunObservations, endMs: number): void {
+function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter, random: Random, obs: RunObservations, endMs: number, bugs: ReadonlySet<string>): void {
   const w = s.workload;
   let processNext = 0;
+  let sessionNext = 0;
   let valueNext = 0;
   const timeoutUs = (s.cluster.requestTimeoutMs + 500) * 1000;
   const plan = {
     chooseOperation: makeOperationChooser(w.mix, random.child('ops')),
+    newTtlMs: makeTtlChooser(w.ttlMs ?? ttlMsDefault, random.child('ttl')),
     chooseKey: makeKeyChooser(w.keys, w.distribution ?? 'uniform', random.child('keys')),
     newValue: () => `v${++valueNext}`.padEnd(w.valueBytes, '.'),
     reads: w.reads,
@@ -202,32 +205,40 @@ function startWorkload(s: Scenario, cluster: SimCluster, history: HistoryWriter,
   /** Clients sit next to the nodes: 50–250 µs each way. */
   const clientLinkUs = () => linkRandom.int(50, 250);
   for (let c = 0; c < w.clients; c++) {
-    const client = new SimClient(
-      {
-        nowUs: () => world.sim.nowUs,
-        schedule: (delayUs, callback) => world.sim.schedule(delayUs, callback),
-        cancel: (id) => world.sim.cancel(id as EventId),
-        api: (node) => cluster.node(node),
-        toNode: (node, deliver) => void world.sim.schedule(clientLinkUs(), deliver, node),
-        toClient: (deliver) => void world.sim.schedule(clientLinkUs(), deliver),
-        onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
-        nodes: () => cluster.members(),
-        tracer: world.tracer,
-        history,
-        newProcess: () => processNext++,
-        onWriteAcknowledged: (receipt) => {
-          obs.receipts.push({ index: receipt.index, term: receipt.term });
-          cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.foundingVoters());
-        },
-        onOutcome: (outcome, _f, latencyUs) => {
-          obs.outcomes[outcome]++;
-          if (outcome === 'ok') obs.latenciesUs.push(latencyUs);
-          if (outcome === 'ok' && world.sim.nowUs > obs.healUs && obs.okAfterHealUs === undefined) obs.okAfterHealUs = world.sim.nowUs;
-        },
+    const clientWorld: ClientWorld & { newSession(): number } = {
+      nowUs: () => world.sim.nowUs,
+      schedule: (delayUs, callback) => world.sim.schedule(delayUs, callback),
+      cancel: (id) => world.sim.cancel(id as EventId),
+      api: (node) => cluster.node(node),
+      toNode: (node, deliver, notBeforeUs = 0) => {
+        const delayUs = Math.max(clientLinkUs(), notBeforeUs - world.sim.nowUs);
+        world.sim.schedule(delayUs, deliver, node);
+        return world.sim.nowUs + delayUs;
       },
-      plan,
-      random.child(`client/${c}`),
-    );
+      toClient: (deliver) => void world.sim.schedule(clientLinkUs(), deliver),
+      onNodeDown: (node, listener) => cluster.onNodeDown(node, listener),
+      nodes: () => cluster.members(),
+      wallMs: (node) => world.clock(node).wallMs(),
+      tracer: world.tracer,
+      history,
+      newProcess: () => processNext++,
+      newSession: () => sessionNext++,
+      onWriteAcknowledged: (receipt) => {
+        obs.receipts.push({ index: receipt.index, term: receipt.term });
+        cluster.checker.writeAcknowledged(receipt.group, receipt.index, receipt.term, cluster.foundingVoters());
+      },
+      onOutcome: (outcome, _f, latencyUs) => {
+        obs.outcomes[outcome]++;
+        if (outcome === 'ok') obs.latenciesUs.push(latencyUs);
+        if (outcome === 'ok' && world.sim.nowUs > obs.healUs && obs.okAfterHealUs === undefined) obs.okAfterHealUs = world.sim.nowUs;
+      },
+    };
+    const clientRandom = random.child(`client/${c}`);
+    const depthMax = w.pipelineDepthMax ?? 1;
+    // Depth 1 is the client that waits for each answer: the traces of scenarios without pipelining stay as they were.
+    const client = depthMax > 1
+      ? new PipelinedClient(clientWorld, { ...plan, depthMax, sessionOrderIgnored: bugs.has('sessionOrderIgnored') }, clientRandom)
+      : new SimClient(clientWorld, plan, clientRandom);
     client.start();
   }
 }

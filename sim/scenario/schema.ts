@@ -135,12 +135,30 @@ export const WorkloadSpec = T.Object(
     keys: T.Integer({ minimum: 1, maximum: 100000, default: 8 }),
     distribution: T.Optional(KeyDistribution),
     mix: T.Object(
-      { get: T.Number({ minimum: 0 }), put: T.Number({ minimum: 0 }), delete: T.Number({ minimum: 0 }), cas: T.Number({ minimum: 0 }) },
-      { additionalProperties: false, default: { get: 0.5, put: 0.3, delete: 0.05, cas: 0.15 }, description: 'relative weights' },
+      {
+        get: T.Number({ minimum: 0 }),
+        put: T.Number({ minimum: 0 }),
+        delete: T.Number({ minimum: 0 }),
+        cas: T.Number({ minimum: 0 }),
+        putExpiring: T.Optional(T.Number({ minimum: 0, description: 'SET k v PX ttl, the ttl drawn from workload.ttlMs (absent: 0)' })),
+        ttl: T.Optional(T.Number({ minimum: 0, description: 'PTTL reads (absent: 0)' })),
+      },
+      { additionalProperties: false, default: { get: 0.5, put: 0.3, delete: 0.05, cas: 0.15 }, description: 'relative weights; get, put, delete and cas are all required' },
+    ),
+    ttlMs: T.Optional(
+      T.Tuple([T.Integer({ minimum: 1 }), T.Integer({ minimum: 1 })], { description: '[min, max] ms of the ttl of an expiring put, drawn uniformly (default [100, 3000])' }),
     ),
     reads: T.Union([T.Literal('linearizable'), T.Literal('lease'), T.Literal('stale')], { default: 'linearizable' }),
     valueBytes: T.Integer({ minimum: 1, maximum: 1048576, default: 8 }),
     opsMax: T.Optional(T.Integer({ minimum: 0, description: 'stop after this many operations in total' })),
+    pipelineDepthMax: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 64,
+        description:
+          'operations a client keeps in flight on one connection (a session whose operations must take effect in the order sent); each burst sends 1..pipelineDepthMax at once. Absent or 1: one operation at a time, no sessions in the history',
+      }),
+    ),
   },
   { additionalProperties: false, default: {} },
 );

@@ -29,12 +29,30 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(file, '', describeValue(raw), 'expected a JSON object');
   }
+  checkMixComplete(raw as Record<string, unknown>, file);
   const withDefaults = Value.Default(ScenarioSpec, Value.Clone(raw));
   const problem = firstSchemaProblem(ScenarioSpec, withDefaults);
   if (problem) throw new ScenarioError(file, problem.path, problem.found, problem.allowed);
   const scenario = withDefaults as Scenario;
   checkCrossFields(scenario, file);
   return scenario;
+}
+
+/**
+ * A mix names every weight: defaults would otherwise fill the missing ones in (TypeBox completes a
+ * partial object from its default), so `{"get": 1}` would still put, delete and cas.
+ */
+function checkMixComplete(raw: Record<string, unknown>, file: string): void {
+  const workload = raw.workload;
+  if (typeof workload !== 'object' || workload === null) return;
+  const mix = (workload as Record<string, unknown>).mix;
+  if (typeof mix !== 'object' || mix === null || Array.isArray(mix)) return;
+  for (const kind of ['get', 'put', 'delete', 'cas']) {
+    if (!(kind in mix)) {
+      throw new ScenarioError(file, `workload.mix.${kind}`, 'nothing (the field is missing)',
+        'expected a weight >= 0 for each of get, put, delete and cas (a partial mix is not completed with defaults: write 0 for the kinds you do not want)');
+    }
+  }
 }
 
 function checkCrossFields(s: Scenario, file: string): void {
@@ -57,7 +75,12 @@ function checkCrossFields(s: Scenario, file: string): void {
     fail('disk', s.disk, error.message);
   }
   const mix = s.workload.mix;
-  if (s.workload.clients > 0 && mix.get + mix.put + mix.delete + mix.cas <= 0) fail('workload.mix', mix, 'expected at least one positive weight');
+  if (s.workload.clients > 0 && mix.get + mix.put + mix.delete + mix.cas + (mix.putExpiring ?? 0) + (mix.ttl ?? 0) <= 0) fail('workload.mix', mix, 'expected at least one positive weight');
+  const ttl = s.workload.ttlMs;
+  if (ttl && ttl[0] > ttl[1]) fail('workload.ttlMs', ttl, 'expected [min, max] with min <= max');
+  if (s.workload.reads === 'lease' && s.cluster.reads !== 'lease') {
+    fail('workload.reads', s.workload.reads, `allowed with cluster.reads "${s.cluster.reads}": linearizable | stale (lease reads need cluster.reads "lease": the lease is the leader's, kept by the whole cluster)`);
+  }
   if (s.cluster.heartbeatTicks >= s.cluster.electionTicks) {
     fail('cluster.heartbeatTicks', s.cluster.heartbeatTicks, `expected fewer than cluster.electionTicks (${s.cluster.electionTicks})`);
   }

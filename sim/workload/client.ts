@@ -1,13 +1,16 @@
 // One simulated client: invokes operations at a seeded rate against a node, records each in the
-// history (invoke, then ok / fail / info), and traces them. A client has one operation outstanding;
+// history (invoke, then ok / fail / info; a cas whose expectation did not hold is an ok with
+// "swapped": false, an observation the checker verifies), and traces them. A client has one operation outstanding;
 // after an `info` (unknown outcome) it continues under a new process id, as the history format asks.
 import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
-import type { KvResult, KvWrite } from '../../core/kv/commands.ts';
-import type { ClientError, KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
+import type { KvClientApi, WriteReceipt } from '../../core/node/client-api.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { HistoryF, OperationCall } from '../../check/history-types.ts';
+import type { OperationKind } from './operation-mix.ts';
 import type { HistoryWriter } from '../../check/history.ts';
+import { learn, nextCall, type SeenValues } from './next-call.ts';
+import { callValue, type Outcome, type ReadValue, sendCall, traceOutcome } from './client-outcome.ts';
 
 export interface ClientWorld {
   nowUs(): number;
@@ -19,25 +22,32 @@ export interface ClientWorld {
   api(node: NodeId): KvClientApi | undefined;
   /**
    * Carries a request to `node`: runs `deliver` as an event of that node after the client link's
-   * latency, so a paused node takes it only when it resumes and a crashed one never does.
+   * latency, so a paused node takes it only when it resumes and a crashed one never does. Not before
+   * virtual µs `notBeforeUs` (a connection keeps its requests in order). Returns when it arrives.
    */
-  toNode(node: NodeId, deliver: () => void): void;
+  toNode(node: NodeId, deliver: () => void, notBeforeUs?: number): number;
   /** Carries a reply back to the client after the link's latency. */
   toClient(deliver: () => void): void;
   nodes(): readonly NodeId[];
+  /** A node's wall clock in ms (it turns a ttl into the absolute expiry the node proposes). */
+  wallMs?(node: NodeId): number;
   /** Calls `listener` if `node` goes down (the client's connection breaks); returns a cancel function. */
   onNodeDown?(node: NodeId, listener: () => void): () => void;
   readonly tracer: Tracer;
   readonly history: HistoryWriter;
   /** Allocates a fresh process id. */
   newProcess(): number;
+  /** Allocates a fresh session id (a connection of a pipelining client). */
+  newSession?(): number;
   /** Called for every acknowledged write, with where it sits in the log. */
   onWriteAcknowledged?(receipt: WriteReceipt, call: OperationCall): void;
   onOutcome?(outcome: 'ok' | 'fail' | 'info', f: HistoryF, latencyUs: number): void;
 }
 
 export interface ClientPlan {
-  readonly chooseOperation: () => HistoryF;
+  readonly chooseOperation: () => OperationKind;
+  /** The ttl of an expiring put (needed when the mix has putExpiring). */
+  readonly newTtlMs?: () => number;
   readonly chooseKey: () => string;
   readonly newValue: () => string;
   readonly reads: 'linearizable' | 'lease' | 'stale';
@@ -58,7 +68,7 @@ export class SimClient {
   private node: NodeId;
   private opToken = 0;
   /** Last value this client saw per key: cas expectations that can succeed. */
-  private readonly seen = new Map<string, string | null>();
+  private readonly seen: SeenValues = new Map();
 
   constructor(private readonly world: ClientWorld, private readonly plan: ClientPlan, private readonly random: Random) {
     this.process = world.newProcess();
@@ -78,14 +88,14 @@ export class SimClient {
   private invoke(): void {
     if (this.plan.budget.remaining <= 0) return;
     this.plan.budget.remaining--;
-    const call = this.nextCall();
+    const call = nextCall(this.plan, this.seen);
     const startUs = this.world.nowUs();
     const op = this.world.history.invoke(this.process, call, startUs);
     this.trace('client.invoke', op, call, callValue(call));
     const token = ++this.opToken;
     let settled = false;
     let unwatch: (() => void) | undefined;
-    const settle = (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => {
+    const settle = (outcome: Outcome, read?: ReadValue, receipt?: WriteReceipt) => {
       if (settled || token !== this.opToken) return;
       settled = true;
       unwatch?.();
@@ -105,34 +115,22 @@ export class SimClient {
     this.world.toNode(node, () => {
       const api = this.world.api(node);
       if (!api) return;
-      this.send(api, call, (outcome, read, receipt) => this.world.toClient(() => settle(outcome, read, receipt)));
+      const wallMs = () => this.world.wallMs?.(node) ?? 0;
+      sendCall(api, call, this.plan.reads, wallMs, (outcome, read, receipt) => this.world.toClient(() => settle(outcome, read, receipt)));
     });
   }
 
-  private send(api: KvClientApi, call: OperationCall, done: (outcome: 'ok' | 'fail' | 'info', read?: string | null, receipt?: WriteReceipt) => void): void {
-    if (call.f === 'get') {
-      api.read({ op: 'get', key: call.key }, { consistency: this.plan.reads }, (error, result) => {
-        if (error) return done(errorOutcome(error));
-        done('ok', (result as Extract<KvResult, { kind: 'value' }>).value);
-      });
-      return;
-    }
-    api.write(toWrite(call), {}, (error, result, receipt) => {
-      if (error) return done(errorOutcome(error));
-      if (result?.kind === 'casFailed' || result?.kind === 'error') return done('fail');
-      done('ok', undefined, receipt);
-    });
-  }
-
-  private complete(op: number, call: OperationCall, outcome: 'ok' | 'fail' | 'info', startUs: number, read?: string | null, receipt?: WriteReceipt): void {
+  private complete(op: number, call: OperationCall, outcome: Outcome, startUs: number, read?: ReadValue, receipt?: WriteReceipt): void {
     const nowUs = this.world.nowUs();
     const { history } = this.world;
-    if (outcome === 'ok') history.ok(this.process, nowUs, call.f === 'get' ? (read ?? null) : undefined);
+    if (outcome === 'ok') history.ok(this.process, nowUs, call.f === 'get' || call.f === 'ttl' ? (read ?? null) : undefined);
+    else if (outcome === 'refused') history.refused(this.process, nowUs);
     else if (outcome === 'fail') history.fail(this.process, nowUs);
     else history.info(this.process, nowUs);
-    this.trace(`client.${outcome}`, op, call, outcome === 'ok' && call.f === 'get' ? (read ?? null) : callValue(call));
-    this.world.onOutcome?.(outcome, call.f, nowUs - startUs);
-    if (outcome === 'ok' && this.plan.keepsSeenValues !== false) this.learn(call, read);
+    traceOutcome(this.world.tracer, outcome, { op, process: this.process, call, read, target: this.node });
+    // A refused cas counts as a fail in the run's statistics, as it always did.
+    this.world.onOutcome?.(outcome === 'refused' ? 'fail' : outcome, call.f, nowUs - startUs);
+    if (outcome === 'ok' && this.plan.keepsSeenValues !== false) learn(this.seen, call, read);
     if (outcome === 'ok' && receipt && call.f !== 'get') this.world.onWriteAcknowledged?.(receipt, call);
     if (outcome === 'info') this.process = this.world.newProcess();
     // After trouble, try another node next time (the one we used may be partitioned or down).
@@ -140,55 +138,10 @@ export class SimClient {
     this.scheduleNext();
   }
 
-  private nextCall(): OperationCall {
-    const f = this.plan.chooseOperation();
-    const key = this.plan.chooseKey();
-    if (f === 'get' || f === 'delete') return { f, key };
-    if (f === 'put') return { f, key, value: this.plan.newValue() };
-    const expected = this.seen.has(key) ? (this.seen.get(key) as string | null) : null;
-    return { f: 'cas', key, expected, value: this.plan.newValue() };
-  }
 
-  private learn(call: OperationCall, read: string | null | undefined): void {
-    if (call.f === 'get') this.seen.set(call.key, read ?? null);
-    else if (call.f === 'put' || call.f === 'cas') this.seen.set(call.key, call.value);
-    else this.seen.set(call.key, null);
-  }
 
   private trace(kind: string, op: number, call: OperationCall, value: unknown): void {
     if (!this.world.tracer.enabled(kind)) return;
     this.world.tracer.emit(kind, { op, process: this.process, f: call.f, key: call.key, value, target: this.node });
   }
-}
-
-function toWrite(call: Exclude<OperationCall, { f: 'get' }>): KvWrite {
-  switch (call.f) {
-    case 'put':
-      return { op: 'set', key: call.key, value: call.value };
-    case 'delete':
-      return { op: 'del', keys: [call.key] };
-    case 'cas':
-      return { op: 'cas', key: call.key, expected: call.expected, value: call.value };
-  }
-}
-
-/** Errors returned before a request was proposed mean it never happened; the rest are unknown. */
-function errorOutcome(error: ClientError): 'fail' | 'info' {
-  switch (error.code) {
-    case 'noLeader':
-    case 'overloaded':
-    case 'tooLarge':
-    case 'invalid':
-    case 'sessionBroken':
-      return 'fail';
-    case 'timeout':
-    case 'stopping':
-      return 'info';
-  }
-}
-
-function callValue(call: OperationCall): unknown {
-  if (call.f === 'put') return call.value;
-  if (call.f === 'cas') return [call.expected, call.value];
-  return null;
 }

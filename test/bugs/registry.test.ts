@@ -12,11 +12,12 @@ import { parseScenario } from '../../sim/scenario/validate.ts';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('bug registry', () => {
-  it('lists every bug of every layer once, the node host ackBeforeFsync included', () => {
-    const expected = [...RAFT_BUGS, ...STORAGE_BUGS, ...KV_BUGS].map((b): string => b.name).concat('ackBeforeFsync');
+  it('lists every bug of every layer once, the node host ackBeforeFsync and sessionOrderIgnored included', () => {
+    const expected = [...RAFT_BUGS, ...STORAGE_BUGS, ...KV_BUGS].map((b): string => b.name).concat('ackBeforeFsync', 'sessionOrderIgnored');
     expect(BUG_REGISTRY.map((b) => b.name).sort()).toEqual([...expected].sort());
     expect(new Set(BUG_REGISTRY.map((b) => b.name)).size).toBe(BUG_REGISTRY.length);
     expect(findBug('ackBeforeFsync')?.layer).toBe('node');
+    expect(findBug('sessionOrderIgnored')?.layer).toBe('node');
     expect(findBug('unsyncedWalTrusted')?.layer).toBe('storage');
   });
 

@@ -1,8 +1,8 @@
 // `kvlab check`: verdicts, exit codes, the readable and --json reports, and invalid input.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkCommand } from '../../cli/check.ts';
@@ -42,6 +42,20 @@ describe('kvlab check', () => {
     expect(out).toContain('key "x": get of key "x" by process 2 (op 8) returned "a"');
     expect(out).toMatch(/op 4 {2}process 3 {2}put "c" {2}ok {2}t=50\.\.60\n/);
     expect(out).toMatch(/op 8 {2}process 2 {2}get -> "a" {2}ok {2}t=90\.\.100 {3}\(<- no linearization gets past this\)/);
+  });
+
+  it('names the pair of a session whose order is broken, in the text and in --json', async () => {
+    const path = tempFile('session.jsonl', history('p1 put k v @7\np2 get k @7\np2 ok nil\np1 ok').text);
+    try {
+      const text = await run([path]);
+      expect(text.code).toBe(EXIT_FAILED);
+      expect(text.out).toContain('Session order broken: on session 7, op 0 was invoked before op 1');
+      expect(text.out).toMatch(/op 1 {2}process 2 {2}session 7 {2}get -> absent {2}ok/);
+      const json = await run([path, '--json']);
+      expect(JSON.parse(json.out).violations[0].sessionOrder).toEqual({ session: 7, before: 0, after: 1 });
+    } finally {
+      rmSync(dirname(path), { recursive: true, force: true });
+    }
   });
 
   it('marks ops of the window that may or may not have taken effect', async () => {

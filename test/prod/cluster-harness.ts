@@ -330,7 +330,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         counts.ok++;
         if (call.f !== 'get') counts.okWrites++;
         writer.ok(process, nowUs(), call.f === 'get' ? outcome.read : undefined);
-      } else if (outcome.type === 'fail') writer.fail(process, nowUs());
+      } else if (outcome.type === 'refused') writer.refused(process, nowUs());
+      else if (outcome.type === 'fail') writer.fail(process, nowUs());
       else {
         writer.info(process, nowUs());
         process = nextProcess++;
@@ -341,7 +342,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   return { history: lines.join(''), ...counts };
 }
 
-type Outcome = { type: 'ok'; read: string | null } | { type: 'fail' } | { type: 'info' };
+type Outcome = { type: 'ok'; read: string | null } | { type: 'refused' } | { type: 'fail' } | { type: 'info' };
 
 /** One op over HTTP. A read that failed had no effect (fail); a write fails only when refused before proposing. */
 async function httpOp(addr: string, call: { f: 'get' | 'put' | 'cas'; key: string; value?: string; expected?: string | null }): Promise<Outcome> {
@@ -360,7 +361,8 @@ async function httpOp(addr: string, call: { f: 'get' | 'put' | 'cas'; key: strin
         : await fetch(`${url}/cas`, { method: 'POST', body: JSON.stringify({ expected: call.expected, value: call.value }), signal: AbortSignal.timeout(3000) });
     const body = await response.text();
     if (response.status === 204 || response.status === 200) return { type: 'ok', read: null };
-    if (response.status === 409) return { type: 'fail' };
+    // The expectation did not hold: an observation the checker verifies (ok, "swapped": false).
+    if (response.status === 409) return { type: 'refused' };
     const code = safeCode(body);
     // Refused before the write reached Raft: it definitely did not happen.
     if (response.status === 503 && (code === 'noLeader' || code === 'overloaded')) return { type: 'fail' };
