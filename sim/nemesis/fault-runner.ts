@@ -4,6 +4,7 @@
 import type { Random } from '../../core/env/random.ts';
 import type { NodeId } from '../../core/types.ts';
 import type { Fault } from '../scenario/schema.ts';
+import type { FaultId } from '../trace/fault-log.ts';
 import type { SimWorld } from '../world/sim-world.ts';
 import type { ClusterView } from './cluster-view.ts';
 import { SelectorResolver } from './selectors.ts';
@@ -20,9 +21,19 @@ export interface FaultHooks {
 
 export type Undo = () => void;
 
+/**
+ * A fault in effect: how to undo it, and whether it still is in effect. Something other than its own
+ * undo can end a fault (an explicit `restart` ends a crash, an explicit `heal` ends a partition), and
+ * a fault that has ended no longer counts against the nemesis's concurrentMax nor gets undone again.
+ */
+interface Effect {
+  readonly undo: Undo;
+  readonly inEffect: () => boolean;
+}
+
 export class FaultRunner {
-  /** Undo actions of faults still in effect, by a runner-local number. */
-  private readonly active = new Map<number, Undo>();
+  /** Faults started and not yet undone by the runner, by a runner-local number (some may have ended otherwise). */
+  private readonly active = new Map<number, Effect>();
   private nextId = 1;
   /** crash-new-leader triggers waiting for an election, oldest first; each takes one. */
   private readonly armedForNewLeader: Array<(leader: NodeId) => void> = [];
@@ -35,20 +46,22 @@ export class FaultRunner {
     private readonly hooks: FaultHooks,
   ) {}
 
+  /** Faults in effect now, explicit and nemesis alike: what the nemesis's concurrentMax limits. */
   get activeCount(): number {
+    for (const [id, effect] of this.active) if (!effect.inEffect()) this.active.delete(id);
     return this.active.size;
   }
 
   /** Applies `fault` now. Returns false when it named nobody and was skipped. */
   apply(fault: Fault): boolean {
-    const undo = this.carryOut(fault, new SelectorResolver(this.view, this.random.child(`fault/${this.nextId}`)));
-    if (undo === null) {
+    const effect = this.carryOut(fault, new SelectorResolver(this.view, this.random.child(`fault/${this.nextId}`)));
+    if (effect === null) {
       this.world.tracer.emit('fault.skip', { fault: fault.fault, reason: 'its selector named no node at this moment' });
       return false;
     }
-    if (undo === undefined) return true;
+    if (effect === undefined) return true;
     const id = this.nextId++;
-    this.active.set(id, undo);
+    this.active.set(id, effect);
     const durationMs = 'durationMs' in fault ? fault.durationMs : undefined;
     if (durationMs !== undefined) this.world.sim.schedule(Math.round(durationMs * 1000), () => this.undo(id));
     return true;
@@ -64,14 +77,14 @@ export class FaultRunner {
   }
 
   private undo(id: number): void {
-    const undo = this.active.get(id);
-    if (!undo) return;
+    const effect = this.active.get(id);
+    if (!effect) return;
     this.active.delete(id);
-    undo();
+    if (effect.inEffect()) effect.undo();
   }
 
-  /** Returns the undo action, undefined for a fault with nothing to undo, or null when skipped. */
-  private carryOut(fault: Fault, sel: SelectorResolver): Undo | undefined | null {
+  /** Returns the fault's effect, undefined for a fault with nothing to undo, or null when skipped. */
+  private carryOut(fault: Fault, sel: SelectorResolver): Effect | undefined | null {
     const { world } = this;
     const net = world.network;
     switch (fault.fault) {
@@ -79,16 +92,14 @@ export class FaultRunner {
         const groups = fault.groups.map((g) => sel.list(g));
         sel.finish();
         if (groups.filter((g) => g.length > 0).length < 2) return null;
-        const id = net.partition(groups);
-        return () => net.heal(id);
+        return this.networkFault(net.partition(groups));
       }
       case 'one-way': {
         const from = sel.list(fault.from);
         const to = sel.list(fault.to);
         sel.finish();
         if (!from.length || !to.length) return null;
-        const id = net.oneWay(from, to);
-        return () => net.heal(id);
+        return this.networkFault(net.oneWay(from, to));
       }
       case 'bridge':
         return this.bridge(fault.bridge === undefined ? sel.one('random') : sel.one(fault.bridge));
@@ -117,8 +128,7 @@ export class FaultRunner {
         const from = sel.one(fault.from);
         const to = sel.one(fault.to);
         if (from === undefined || to === undefined || from === to) return null;
-        const id = net.clog([from], [to]);
-        return () => net.heal(id);
+        return this.networkFault(net.clog([from], [to]));
       }
       case 'add-node':
         return this.hooks.addNode(fault.promote ?? true) === undefined ? null : undefined;
@@ -142,7 +152,7 @@ export class FaultRunner {
    * again, are what Figure 8 of the Raft paper is made of. Triggers armed together take successive
    * elections, oldest first. Undo disarms a trigger that has not fired.
    */
-  private crashNewLeader(afterMs: number, durationMs: number | undefined): Undo {
+  private crashNewLeader(afterMs: number, durationMs: number | undefined): Effect {
     const { world } = this;
     const trigger = (leader: NodeId) => {
       world.sim.schedule(Math.round(afterMs * 1000), () => {
@@ -161,46 +171,55 @@ export class FaultRunner {
       this.listeningForElections = true;
       this.view.onLeaderElected((leader) => this.armedForNewLeader.shift()?.(leader));
     }
-    return () => {
-      const at = this.armedForNewLeader.indexOf(trigger);
-      if (at >= 0) this.armedForNewLeader.splice(at, 1);
+    return {
+      undo: () => {
+        const at = this.armedForNewLeader.indexOf(trigger);
+        if (at >= 0) this.armedForNewLeader.splice(at, 1);
+      },
+      inEffect: () => this.armedForNewLeader.includes(trigger),
     };
   }
 
+  /** A partition, one-way block or clog: in effect until healed, by its undo or by an explicit heal. */
+  private networkFault(id: FaultId): Effect {
+    const net = this.world.network;
+    return { undo: () => net.heal(id), inEffect: () => net.isActive(id) };
+  }
+
   /** Two halves that reach each other only through one node. */
-  private bridge(bridge: NodeId | undefined): Undo | null {
+  private bridge(bridge: NodeId | undefined): Effect | null {
     const members = this.view.members();
     if (bridge === undefined || members.length < 3) return null;
     const others = members.filter((n) => n !== bridge);
     const half = Math.ceil(others.length / 2);
-    const id = this.world.network.partition([[...others.slice(0, half), bridge], [bridge, ...others.slice(half)]]);
-    return () => this.world.network.heal(id);
+    return this.networkFault(this.world.network.partition([[...others.slice(0, half), bridge], [bridge, ...others.slice(half)]]));
   }
 
-  private crash(node: NodeId | undefined): Undo | null {
+  /** In effect while this incarnation stays crashed: a restart by anyone (an explicit `restart`, say) ends it. */
+  private crash(node: NodeId | undefined): Effect | null {
     if (node === undefined || !this.isRunning(node)) return null;
     this.world.crash(node);
     this.hooks.nodeDown(node);
-    return () => {
-      if (this.world.state(node) === 'crashed') this.world.restart(node);
-    };
+    const incarnation = this.world.incarnation(node);
+    const inEffect = () => this.world.state(node) === 'crashed' && this.world.incarnation(node) === incarnation;
+    return { undo: () => this.world.restart(node), inEffect };
   }
 
-  private pause(node: NodeId | undefined): Undo | null {
+  private pause(node: NodeId | undefined): Effect | null {
     if (node === undefined || this.world.state(node) !== 'up') return null;
     this.world.pause(node);
-    return () => {
-      if (this.world.state(node) === 'paused') this.world.resume(node);
-    };
+    const incarnation = this.world.incarnation(node);
+    const inEffect = () => this.world.state(node) === 'paused' && this.world.incarnation(node) === incarnation;
+    return { undo: () => this.world.resume(node), inEffect };
   }
 
-  private skew(node: NodeId | undefined, driftPpm: number, stepMs: number): Undo | null {
+  /** A drift lasts until undone (or the heal settles every clock); a step alone is done at once. */
+  private skew(node: NodeId | undefined, driftPpm: number, stepMs: number): Effect | undefined | null {
     if (node === undefined) return null;
     if (driftPpm !== 0) this.world.setClockDrift(node, driftPpm);
     if (stepMs !== 0) this.world.stepClock(node, stepMs);
-    return () => {
-      if (driftPpm !== 0) this.world.setClockDrift(node, 0);
-    };
+    if (driftPpm === 0) return undefined;
+    return { undo: () => this.world.setClockDrift(node, 0), inEffect: () => this.world.clock(node).driftPpm === driftPpm };
   }
 
   private isRunning(node: NodeId): boolean {

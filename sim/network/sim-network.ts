@@ -261,6 +261,11 @@ export class SimNetwork {
     }
   }
 
+  /** True while the partition, one-way block or clog `id` is in effect (not yet healed). */
+  isActive(id: FaultId): boolean {
+    return this.ownFaults.has(id);
+  }
+
   /** Heals every active network fault, oldest first. */
   healAll(): void {
     for (const id of [...this.ownFaults.keys()]) this.heal(id);
