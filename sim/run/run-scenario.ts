@@ -16,6 +16,7 @@ import { SimClient } from '../workload/client.ts';
 import { makeKeyChooser } from '../workload/key-chooser.ts';
 import { makeOperationChooser } from '../workload/operation-mix.ts';
 import { evaluateChecks, type RunObservations } from './checks.ts';
+import { scheduleLivenessProbe } from './liveness-probe.ts';
 import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
 import { SimCluster } from './sim-cluster.ts';
@@ -52,6 +53,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
   world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
   scheduleInspections(cluster, endMs, obs);
+  scheduleLivenessProbe(scenario, cluster, obs);
   world.sim.scheduleAt(Math.max(0, endMs - convergeWindowMs) * 1000, () => {
     const leader = cluster.leader();
     obs.convergeTarget = leader === undefined ? undefined : { commit: cluster.node(leader)?.replica()?.status().commit ?? 0, atUs: world.sim.nowUs };
@@ -70,7 +72,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
 
   const evaluated = evaluateChecks(scenario, cluster, () => history.operations(), obs);
   const checks = stoppedAtUs === undefined ? evaluated : skipWholeRunChecks(evaluated, stoppedAtUs);
-  if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });
+  if (assertion) checks.unshift({ name: 'assertions', verdict: 'fail', kind: 'assertion', detail: `${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)` });
   for (const c of checks) if (c.verdict === 'fail') world.tracer.emit('check.violation', { check: c.name, detail: c.detail, ops: c.ops ?? [] });
   const failed = checks.some((c) => c.verdict === 'fail');
   const verdict = scenario.expect === 'violation' ? (failed ? 'pass' : 'fail') : failed ? 'fail' : 'pass';
