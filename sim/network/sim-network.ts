@@ -166,12 +166,31 @@ export class SimNetwork {
       return;
     }
     link.inflightBytes += bytes;
-    let delayUs = sampleLatencyUs(config.latency, this.latencyRandom);
+    const latencyUs = sampleLatencyUs(config.latency, this.latencyRandom);
     if (this.reorderRandom.chance(config.reorderProbability)) {
-      delayUs += 1 + Math.floor(this.reorderRandom.next() * Math.round(config.reorderDelayMsMax * 1000));
+      const extraUs = 1 + Math.floor(this.reorderRandom.next() * Math.round(config.reorderDelayMsMax * 1000));
       this.stats.reordered++;
+      this.sim.schedule(latencyUs + extraUs, this.arriveHandler, worldOwner, frame);
+      return;
     }
-    this.sim.schedule(delayUs, this.arriveHandler, worldOwner, frame);
+    this.sim.scheduleAt(this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs), this.arriveHandler, worldOwner, frame);
+  }
+
+  /**
+   * A link is one TCP connection: a frame arrives no earlier than the in-order frame sent before it on
+   * the same connection (its own latency may be shorter, but it waits behind). A restart of either end
+   * opens a new connection, which frames of the old one do not hold back.
+   */
+  private inOrderArrivalUs(frame: InflightFrame, earliestUs: number): number {
+    const link = frame.link;
+    if (link.fifoFromIncarnation !== frame.fromIncarnation || link.fifoToIncarnation !== frame.toIncarnation) {
+      link.fifoFromIncarnation = frame.fromIncarnation;
+      link.fifoToIncarnation = frame.toIncarnation;
+      link.fifoArrivalUs = 0;
+    }
+    const atUs = Math.max(earliestUs, link.fifoArrivalUs);
+    link.fifoArrivalUs = atUs;
+    return atUs;
   }
 
   private arrive(frame: InflightFrame): void {
@@ -272,9 +291,8 @@ export class SimNetwork {
   }
 
   private release(link: Link): void {
-    let atUs = this.sim.nowUs;
     for (const frame of link.held) {
-      atUs = Math.max(atUs, this.sim.nowUs + sampleLatencyUs(link.config.latency, this.latencyRandom));
+      const atUs = this.inOrderArrivalUs(frame, this.sim.nowUs + sampleLatencyUs(link.config.latency, this.latencyRandom));
       this.sim.scheduleAt(atUs, this.arriveHandler, worldOwner, frame);
     }
     link.held.length = 0;
@@ -323,7 +341,7 @@ export class SimNetwork {
     let link = this.links.get(key);
     if (link === undefined) {
       assert(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= 0 && from < linkKeyStride && to < linkKeyStride, () => `bad link ${from}->${to}`);
-      link = { from, to, config: this.defaultConfig, override: undefined, inflightBytes: 0, clogCount: 0, held: [] };
+      link = { from, to, config: this.defaultConfig, override: undefined, inflightBytes: 0, fifoArrivalUs: 0, fifoFromIncarnation: 0, fifoToIncarnation: 0, clogCount: 0, held: [] };
       this.links.set(key, link);
     }
     return link;
