@@ -55,8 +55,8 @@ export class FaultRunner {
   /** Applies `fault` now. Returns false when it named nobody and was skipped. */
   apply(fault: Fault): boolean {
     const effect = this.carryOut(fault, new SelectorResolver(this.view, this.random.child(`fault/${this.nextId}`)));
-    if (effect === null) {
-      this.world.tracer.emit('fault.skip', { fault: fault.fault, reason: 'its selector named no node at this moment' });
+    if (effect === null || typeof effect === 'string') {
+      this.world.tracer.emit('fault.skip', { fault: fault.fault, reason: effect ?? 'its selector named no node at this moment' });
       return false;
     }
     if (effect === undefined) return true;
@@ -83,8 +83,11 @@ export class FaultRunner {
     if (effect.inEffect()) effect.undo();
   }
 
-  /** Returns the fault's effect, undefined for a fault with nothing to undo, or null when skipped. */
-  private carryOut(fault: Fault, sel: SelectorResolver): Effect | undefined | null {
+  /**
+   * Returns the fault's effect, undefined for a fault with nothing to undo, or when it was skipped
+   * the reason (null: a selector named nobody).
+   */
+  private carryOut(fault: Fault, sel: SelectorResolver): Effect | undefined | null | string {
     const { world } = this;
     const net = world.network;
     switch (fault.fault) {
@@ -131,15 +134,16 @@ export class FaultRunner {
         return this.networkFault(net.clog([from], [to]));
       }
       case 'add-node':
-        return this.hooks.addNode(fault.promote ?? true) === undefined ? null : undefined;
+        if (this.view.leader() === undefined) return 'no leader to add a node through';
+        return this.hooks.addNode(fault.promote ?? true) === undefined ? 'no spare node left to add' : undefined;
       case 'remove-node': {
         const node = sel.one(fault.node);
-        return node !== undefined && this.hooks.removeNode(node) ? undefined : null;
+        if (node === undefined) return null;
+        if (this.view.leader() === undefined) return 'no leader to remove a node through';
+        return this.hooks.removeNode(node) ? undefined : 'the cluster has a single member';
       }
-      case 'transfer-leader': {
-        const to = fault.to === undefined ? undefined : sel.one(fault.to);
-        return this.hooks.transferLeader(to) ? undefined : null;
-      }
+      case 'transfer-leader':
+        return this.transferLeader(fault.to === undefined ? undefined : sel.one(fault.to), fault.to !== undefined);
       case 'crash-new-leader':
         return this.crashNewLeader(fault.afterMs ?? 0, fault.durationMs);
     }
@@ -184,6 +188,15 @@ export class FaultRunner {
   private networkFault(id: FaultId): Effect {
     const net = this.world.network;
     return { undo: () => net.heal(id), inEffect: () => net.isActive(id) };
+  }
+
+  /** Hands leadership to `to` (any other up member when not named); a skip says why it could not. */
+  private transferLeader(to: NodeId | undefined, named: boolean): undefined | null | string {
+    const leader = this.view.leader();
+    if (named && to === undefined) return null;
+    if (leader === undefined) return 'no leader to hand leadership from';
+    if (to === leader) return `node ${to} already leads`;
+    return this.hooks.transferLeader(to) ? undefined : 'no other member is up to take over';
   }
 
   /** Two halves that reach each other only through one node. */

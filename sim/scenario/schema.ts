@@ -2,6 +2,7 @@
 // outside tools: scenarios/scenario.schema.json is generated from it) and the TypeScript types.
 // Every field has a default so a scenario names only what it changes. See docs/scenarios.md.
 import { type Static, Type as T } from '@sinclair/typebox';
+import { clockDriftPpmMax } from '../world/node-clock.ts';
 
 const Ms = (description: string, options: { minimum?: number; maximum?: number } = {}) =>
   T.Number({ minimum: 0, ...options, description });
@@ -35,9 +36,9 @@ export const LatencyModel = T.Union([
       kind: T.Literal('longTail'),
       base: BaseLatency,
       tailProbability: Probability('chance of a slow delay'),
-      tailMsMin: Ms('Pareto scale of the slow delay'),
-      tailAlpha: T.Number({ exclusiveMinimum: 0, description: 'Pareto shape: smaller is heavier' }),
-      tailMsMax: Ms('cap on the slow delay'),
+      tailMsMin: T.Number({ exclusiveMinimum: 0, description: 'Pareto scale of the slow delay (ms, > 0)' }),
+      tailAlpha: T.Number({ exclusiveMinimum: 1, description: 'Pareto shape, > 1 (a finite mean): smaller is heavier' }),
+      tailMsMax: Ms('cap on the slow delay, at least tailMsMin'),
     },
     { additionalProperties: false },
   ),
@@ -73,7 +74,7 @@ export const NetworkSpec = T.Object(
     dropProbability: T.Optional(Probability('chance a frame is lost')),
     duplicateProbability: T.Optional(Probability('chance a frame is delivered twice')),
     reorderProbability: T.Optional(Probability('chance a frame is held back so later ones overtake it')),
-    reorderDelayMsMax: T.Optional(Ms('a reordered frame is held back up to this long')),
+    reorderDelayMsMax: T.Optional(T.Number({ exclusiveMinimum: 0, description: 'a reordered frame is held back up to this long (ms, > 0)' })),
     inflightBytesMax: T.Optional(T.Integer({ minimum: 1, description: 'per link; excess frames are dropped' })),
   },
   { additionalProperties: false, default: {} },
@@ -156,7 +157,17 @@ export const FaultSpec = T.Union([
   T.Object({ at: At, fault: T.Literal('crash'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('restart'), node: NodeSelector }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('pause'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
-  T.Object({ at: At, fault: T.Literal('clock-skew'), node: NodeSelector, driftPpm: T.Optional(T.Number()), stepMs: T.Optional(T.Number()), durationMs: Duration }, { additionalProperties: false }),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('clock-skew'),
+      node: NodeSelector,
+      driftPpm: T.Optional(T.Number({ minimum: -clockDriftPpmMax, maximum: clockDriftPpmMax, description: 'clock rate error in parts per million (+: the clock runs fast)' })),
+      stepMs: T.Optional(T.Number({ description: 'the wall clock jumps by this (either way)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false },
+  ),
   T.Object({ at: At, fault: T.Literal('corrupt'), node: NodeSelector, file: T.Union([T.Literal('wal'), T.Literal('snapshot')]), where: T.Optional(T.Union([T.Literal('tail'), T.Literal('middle'), T.Literal('random')])) }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('clog'), from: NodeSelector, to: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('add-node'), promote: T.Optional(T.Boolean()) }, { additionalProperties: false }),
