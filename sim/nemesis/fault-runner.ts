@@ -3,6 +3,7 @@
 // nobody at that moment (no leader during an election, say) is skipped and traced as such.
 import type { Random } from '../../core/env/random.ts';
 import type { NodeId } from '../../core/types.ts';
+import type { DiskWindowFaults } from '../disk/sim-disk.ts';
 import type { Fault } from '../scenario/schema.ts';
 import type { FaultId } from '../trace/fault-log.ts';
 import type { SimWorld } from '../world/sim-world.ts';
@@ -17,9 +18,14 @@ export interface FaultHooks {
   transferLeader(to: NodeId | undefined): boolean;
   /** A node crashed or stopped. */
   nodeDown(node: NodeId): void;
+  /** Opens a window of faults on the node's disk, or closes it (undefined). False when the node has no disk to fault. */
+  diskFaults(node: NodeId, faults: DiskWindowFaults | undefined): boolean;
 }
 
 export type Undo = () => void;
+
+/** A link-degrade ramp moves in steps of this (virtual ms). */
+const rampStepMs = 100;
 
 /**
  * A fault in effect: how to undo it, and whether it still is in effect. Something other than its own
@@ -38,6 +44,8 @@ export class FaultRunner {
   /** crash-new-leader triggers waiting for an election, oldest first; each takes one. */
   private readonly armedForNewLeader: Array<(leader: NodeId) => void> = [];
   private listeningForElections = false;
+  /** The disk-fault window open on each node (a later window on the same node replaces it). */
+  private readonly diskWindows = new Map<NodeId, object>();
 
   constructor(
     private readonly world: SimWorld,
@@ -146,7 +154,80 @@ export class FaultRunner {
         return this.transferLeader(fault.to === undefined ? undefined : sel.one(fault.to), fault.to !== undefined);
       case 'crash-new-leader':
         return this.crashNewLeader(fault.afterMs ?? 0, fault.durationMs);
+      case 'kill':
+        return this.crash(sel.one(fault.node), 'kill');
+      case 'stop':
+        return this.stop(sel.one(fault.node));
+      case 'disk': {
+        const { at: _at, fault: _kind, node: _node, durationMs: _duration, ...faults } = fault;
+        return this.diskWindow(sel.one(fault.node), faults);
+      }
+      case 'link-degrade': {
+        const from = sel.list(fault.from);
+        const to = sel.list(fault.to);
+        sel.finish();
+        if (!from.length || !to.length) return null;
+        return this.degrade(from, to, fault.dropProbability, fault.latencyMs ?? 0, fault.rampMs ?? 0);
+      }
     }
+  }
+
+  /** A graceful restart, first half: the node stops cleanly (SIGTERM); its undo starts it again. */
+  private stop(node: NodeId | undefined): Effect | null | string {
+    if (node === undefined) return null;
+    if (this.world.state(node) !== 'up') return `node ${node} is ${this.world.state(node)}, not up`;
+    this.world.stop(node);
+    this.hooks.nodeDown(node);
+    const incarnation = this.world.incarnation(node);
+    const inEffect = () => this.world.state(node) === 'stopped' && this.world.incarnation(node) === incarnation;
+    return { undo: () => this.world.start(node), inEffect };
+  }
+
+  /** The node's disk misbehaves until the fault ends (traced as fault.start / fault.stop `disk`). */
+  private diskWindow(node: NodeId | undefined, faults: DiskWindowFaults): Effect | null | string {
+    if (node === undefined) return null;
+    if (!this.hooks.diskFaults(node, faults)) return `node ${node} has no simulated disk to fault`;
+    const id = this.world.faultStart('disk', { node, ...faults });
+    const token = {};
+    this.diskWindows.set(node, token);
+    return {
+      undo: () => {
+        this.diskWindows.delete(node);
+        this.hooks.diskFaults(node, undefined);
+        this.world.faultStop(id);
+      },
+      inEffect: () => this.diskWindows.get(node) === token,
+    };
+  }
+
+  /**
+   * Links from each of `from` to each of `to` degrade: loss and extra latency grow linearly from the
+   * link's own over `rampMs` (in steps of rampStepMs), then hold; undo restores each link as it was.
+   */
+  private degrade(from: NodeId[], to: NodeId[], dropProbability: number | undefined, latencyMs: number, rampMs: number): Effect {
+    const net = this.world.network;
+    const links = from.flatMap((a) => to.filter((b) => b !== a).map((b) => ({ a, b, before: net.linkConfig(a, b) })));
+    const id = this.world.faultStart('linkDegrade', { from, to, dropProbability, latencyMs, rampMs });
+    let ended = false;
+    const set = (share: number) => {
+      if (ended) return;
+      for (const { a, b, before } of links) {
+        const drop = dropProbability === undefined ? before.dropProbability : before.dropProbability + (dropProbability - before.dropProbability) * share;
+        net.setLink(a, b, { dropProbability: drop, extraLatencyMs: before.extraLatencyMs + latencyMs * share });
+      }
+    };
+    const steps = Math.max(1, Math.ceil(rampMs / rampStepMs));
+    for (let k = 1; k < steps; k++) this.world.sim.schedule(Math.round(((rampMs * k) / steps) * 1000), () => set(k / steps));
+    if (steps === 1 || rampMs === 0) set(1);
+    else this.world.sim.schedule(Math.round(rampMs * 1000), () => set(1));
+    return {
+      undo: () => {
+        ended = true;
+        for (const { a, b, before } of links) net.setLink(a, b, { dropProbability: before.dropProbability, extraLatencyMs: before.extraLatencyMs });
+        this.world.faultStop(id);
+      },
+      inEffect: () => !ended,
+    };
   }
 
   /**
@@ -208,10 +289,14 @@ export class FaultRunner {
     return this.networkFault(this.world.network.partition([[...others.slice(0, half), bridge], [bridge, ...others.slice(half)]]));
   }
 
-  /** In effect while this incarnation stays crashed: a restart by anyone (an explicit `restart`, say) ends it. */
-  private crash(node: NodeId | undefined): Effect | null {
+  /**
+   * Power loss (`crash`) or kill -9 (`kill`: the page cache survives). In effect while this
+   * incarnation stays crashed: a restart by anyone (an explicit `restart`, say) ends it.
+   */
+  private crash(node: NodeId | undefined, how: 'crash' | 'kill' = 'crash'): Effect | null {
     if (node === undefined || !this.isRunning(node)) return null;
-    this.world.crash(node);
+    if (how === 'kill') this.world.kill(node);
+    else this.world.crash(node);
     this.hooks.nodeDown(node);
     const incarnation = this.world.incarnation(node);
     const inEffect = () => this.world.state(node) === 'crashed' && this.world.incarnation(node) === incarnation;

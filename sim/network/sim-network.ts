@@ -166,7 +166,7 @@ export class SimNetwork {
       return;
     }
     link.inflightBytes += bytes;
-    const latencyUs = sampleLatencyUs(config.latency, this.latencyRandom);
+    const latencyUs = sampleLatencyUs(config.latency, this.latencyRandom) + Math.round(config.extraLatencyMs * 1000);
     if (this.reorderRandom.chance(config.reorderProbability)) {
       const extraUs = 1 + Math.floor(this.reorderRandom.next() * Math.round(config.reorderDelayMsMax * 1000));
       this.stats.reordered++;
@@ -292,7 +292,8 @@ export class SimNetwork {
 
   private release(link: Link): void {
     for (const frame of link.held) {
-      const atUs = this.inOrderArrivalUs(frame, this.sim.nowUs + sampleLatencyUs(link.config.latency, this.latencyRandom));
+      const latencyUs = sampleLatencyUs(link.config.latency, this.latencyRandom) + Math.round(link.config.extraLatencyMs * 1000);
+      const atUs = this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs);
       this.sim.scheduleAt(atUs, this.arriveHandler, worldOwner, frame);
     }
     link.held.length = 0;

@@ -21,6 +21,7 @@ import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
 import { SimCluster } from './sim-cluster.ts';
 import { makeMembershipHooks } from './membership-hooks.ts';
+import { makeDiskFaultHook } from './disk-fault-hook.ts';
 import { runUntilViolation, skipWholeRunChecks } from './stop-on-violation.ts';
 
 export const traceVersion = 1;
@@ -48,7 +49,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   // them: they stay in memory for the whole run), so the check needs no parse of the text.
   const history = new HistoryWriter((line) => historyText.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
   startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs);
-  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
+  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node), diskFaults: makeDiskFaultHook(cluster) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
   world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
@@ -181,7 +182,7 @@ function scheduleFaults(s: Scenario, cluster: SimCluster, faults: FaultRunner, r
     sim.scheduleAt(Math.round(atMs * 1000), () => {
       if (faults.activeCount < nemesis.concurrentMax) {
         const durationMs = Math.min(sampleRange(nemesis.durationMs, random), s.phases.faultsMs - atMs);
-        const fault = sampleFault(random.pick(kinds), atMs, durationMs, cluster, random);
+        const fault = sampleFault(random.pick(kinds), atMs, durationMs, cluster, random, nemesis);
         if (fault && faults.apply(fault)) {
           obs.faults++;
           onApplied?.(fault, 'nemesis');

@@ -60,7 +60,7 @@ export class SimCluster implements ClusterView {
               this.crashPointReached(point, count, op);
             })
           : disk;
-        return { disk: seen, crash: () => disk.crash() };
+        return { disk: seen, crash: () => disk.crash(), kill: () => disk.killProcess() };
       },
       sink,
       link: linkFrom(scenario),

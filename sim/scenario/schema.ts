@@ -174,6 +174,41 @@ export const FaultSpec = T.Union([
   T.Object({ at: At, fault: T.Literal('remove-node'), node: NodeSelector }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('transfer-leader'), to: T.Optional(NodeSelector) }, { additionalProperties: false }),
   T.Object(
+    { at: At, fault: T.Literal('kill'), node: NodeSelector, durationMs: Duration },
+    { additionalProperties: false, description: 'kill -9: the process dies, the machine does not (unsynced writes survive in the page cache); restarted after durationMs' },
+  ),
+  T.Object(
+    { at: At, fault: T.Literal('stop'), node: NodeSelector, durationMs: Duration },
+    { additionalProperties: false, description: 'graceful restart: the node stops cleanly (as on SIGTERM) and starts again after durationMs' },
+  ),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('disk'),
+      node: NodeSelector,
+      readErrorProbability: T.Optional(Probability('chance a read fails with EIO')),
+      writeErrorProbability: T.Optional(Probability('chance a write fails with EIO')),
+      fsyncErrorProbability: T.Optional(Probability('chance an fsync fails with EIO')),
+      full: T.Optional(T.Boolean({ description: 'the volume is full: writes that grow a file fail with ENOSPC' })),
+      fsyncDelayUs: T.Optional(T.Integer({ minimum: 0, maximum: 60_000_000, description: 'added to every fsync (a slow device)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false, description: "faults of one node's disk for a window" },
+  ),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('link-degrade'),
+      from: T.Array(NodeSelector, { minItems: 1 }),
+      to: T.Array(NodeSelector, { minItems: 1 }),
+      dropProbability: T.Optional(Probability('loss reached at the end of the ramp')),
+      latencyMs: T.Optional(T.Number({ minimum: 0, maximum: 60_000, description: 'extra latency reached at the end of the ramp' })),
+      rampMs: T.Optional(T.Number({ minimum: 0, description: 'loss and extra latency grow linearly over this long (default 0: at once)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false, description: 'links from `from` to `to` degrade: loss and latency ramp up, then hold until the fault ends' },
+  ),
+  T.Object(
     {
       at: At,
       fault: T.Literal('crash-new-leader'),
@@ -199,6 +234,10 @@ export const NemesisKind = T.Union([
   T.Literal('membership'),
   T.Literal('transfer-leader'),
   T.Literal('crash-new-leader'),
+  T.Literal('kill'),
+  T.Literal('graceful-restart'),
+  T.Literal('disk'),
+  T.Literal('link-degrade'),
 ]);
 
 export const NemesisSpec = T.Object(
@@ -208,6 +247,16 @@ export const NemesisSpec = T.Object(
     durationMs: Range('how long each fault lasts, sampled per fault'),
     concurrentMax: T.Integer({ minimum: 1, maximum: 10, default: 1, description: 'faults active at once' }),
     swarm: T.Boolean({ default: false, description: 'each seed enables a random non-empty subset of kinds' }),
+    votersMin: T.Optional(T.Integer({ minimum: 1, maximum: 9, description: 'membership never removes a voter when it would leave fewer than this' })),
+    clockSkew: T.Optional(
+      T.Object(
+        {
+          driftPpm: T.Optional(T.Tuple([T.Integer({ minimum: 0, maximum: clockDriftPpmMax }), T.Integer({ minimum: 0, maximum: clockDriftPpmMax })], { description: 'size of the drift, either sign: [min, max] (default [1000, 200000])' })),
+          stepMs: T.Optional(T.Tuple([T.Integer(), T.Integer()], { description: 'wall-clock step: [min, max] (default [-5000, 5000])' })),
+        },
+        { additionalProperties: false, description: 'ranges of the clock-skew kind' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -45,6 +45,8 @@ function checkCrossFields(s: Scenario, file: string): void {
   const ranges: Array<[string, readonly number[] | undefined]> = [
     ['nemesis.intervalMs', s.nemesis?.intervalMs],
     ['nemesis.durationMs', s.nemesis?.durationMs],
+    ['nemesis.clockSkew.driftPpm', s.nemesis?.clockSkew?.driftPpm],
+    ['nemesis.clockSkew.stepMs', s.nemesis?.clockSkew?.stepMs],
   ];
   for (const [path, range] of ranges) if (range && range[0] > range[1]) fail(path, range, 'expected [min, max] with min <= max');
   const net = s.network.latency;
