@@ -76,7 +76,7 @@ function node(r: Random, nodes: number): number | string {
 function randomFault(r: Random, nodes: number): Json {
   const at = r.int(0, 3000);
   const durationMs = r.chance(0.6) ? { durationMs: r.int(0, 1500) } : {};
-  switch (r.int(0, 13)) {
+  switch (r.int(0, 17)) {
     case 0:
       return { at, fault: 'partition', groups: [[node(r, nodes)], ['rest']], ...durationMs };
     case 1:
@@ -103,18 +103,28 @@ function randomFault(r: Random, nodes: number): Json {
       return { at, fault: 'remove-node', node: node(r, nodes) };
     case 12:
       return { at, fault: 'transfer-leader', ...(r.chance(0.5) ? { to: node(r, nodes) } : {}) };
+    case 14:
+      return { at, fault: 'kill', node: node(r, nodes), ...durationMs };
+    case 15:
+      return { at, fault: 'stop', node: node(r, nodes), ...durationMs };
+    case 16:
+      return { at, fault: 'disk', node: node(r, nodes), readErrorProbability: pick(r, [0, 0.1, 1]), writeErrorProbability: pick(r, [0, 0.1, 1]), fsyncErrorProbability: pick(r, [0, 0.1]), full: r.chance(0.3), fsyncDelayUs: pick(r, [0, 50_000]), ...durationMs };
+    case 17:
+      return { at, fault: 'link-degrade', from: [node(r, nodes)], to: ['rest'], dropProbability: pick(r, [0, 0.5, 1]), latencyMs: pick(r, [0, 30]), rampMs: pick(r, [0, 700]), ...durationMs };
     default:
       return { at, fault: 'crash-new-leader', afterMs: r.int(0, 10), ...durationMs };
   }
 }
 
-const nemesisKinds = ['partition', 'isolate-leader', 'ring', 'one-way', 'bridge', 'crash', 'crash-leader', 'pause', 'clock-skew', 'clog', 'corrupt', 'membership', 'transfer-leader', 'crash-new-leader'];
+const nemesisKinds = ['partition', 'isolate-leader', 'ring', 'one-way', 'bridge', 'crash', 'crash-leader', 'pause', 'clock-skew', 'clog', 'corrupt', 'membership', 'transfer-leader', 'crash-new-leader', 'kill', 'graceful-restart', 'disk', 'link-degrade'];
 
 function randomNemesis(r: Random): Json {
   const kinds = nemesisKinds.filter(() => r.chance(0.3));
   const a = r.int(0, 500);
   const d = r.int(0, 1000);
-  return { kinds: kinds.length > 0 ? kinds : ['crash'], intervalMs: [a, a + r.int(0, 1000)], durationMs: [d, d + r.int(0, 1000)], concurrentMax: r.int(1, 4), swarm: r.chance(0.3) };
+  const floor = r.chance(0.3) ? { votersMin: r.int(1, 5) } : {};
+  const skew = r.chance(0.3) ? { clockSkew: { driftPpm: [0, r.int(0, 500_000)], stepMs: [-r.int(0, 10_000), r.int(0, 10_000)] } } : {};
+  return { kinds: kinds.length > 0 ? kinds : ['crash'], intervalMs: [a, a + r.int(0, 1000)], durationMs: [d, d + r.int(0, 1000)], concurrentMax: r.int(1, 4), swarm: r.chance(0.3), ...floor, ...skew };
 }
 
 function pick<T>(r: Random, items: readonly T[]): T {
