@@ -136,6 +136,17 @@ describe('links that degrade during a run', () => {
   });
 });
 
+describe('determinism', () => {
+  it('the new nemesis kinds give a byte-identical trace for the same seed', () => {
+    const s = scenario({ cluster: { nodes: 5 }, nemesis: { kinds: ['kill', 'graceful-restart', 'disk', 'link-degrade'], intervalMs: [200, 500], durationMs: [200, 800], concurrentMax: 2 } });
+    const a = runScenario(s, { seed: 9, trace: true });
+    const b = runScenario(s, { seed: 9, trace: true });
+    expect(a.report.stats.faults).toBeGreaterThan(4);
+    expect(b.traceText).toBe(a.traceText);
+    expect(b.historyText).toBe(a.historyText);
+  });
+});
+
 describe('nemesis ranges', () => {
   function applied(nemesis: Record<string, unknown>, nodes = 3): Fault[] {
     const faults: Fault[] = [];
