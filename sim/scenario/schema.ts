@@ -4,6 +4,9 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { clockDriftPpmMax } from '../world/node-clock.ts';
 
+/** A wall-clock step of a year either way is already absurd; beyond it sums of steps lose precision. */
+const clockStepMsMax = 365 * 24 * 3600 * 1000;
+
 const Ms = (description: string, options: { minimum?: number; maximum?: number } = {}) =>
   T.Number({ minimum: 0, ...options, description });
 const Probability = (description: string) => T.Number({ minimum: 0, maximum: 1, description });
@@ -163,7 +166,7 @@ export const FaultSpec = T.Union([
       fault: T.Literal('clock-skew'),
       node: NodeSelector,
       driftPpm: T.Optional(T.Number({ minimum: -clockDriftPpmMax, maximum: clockDriftPpmMax, description: 'clock rate error in parts per million (+: the clock runs fast)' })),
-      stepMs: T.Optional(T.Number({ description: 'the wall clock jumps by this (either way)' })),
+      stepMs: T.Optional(T.Number({ minimum: -clockStepMsMax, maximum: clockStepMsMax, description: 'the wall clock jumps by this (either way, at most a year)' })),
       durationMs: Duration,
     },
     { additionalProperties: false },
@@ -252,7 +255,7 @@ export const NemesisSpec = T.Object(
       T.Object(
         {
           driftPpm: T.Optional(T.Tuple([T.Integer({ minimum: 0, maximum: clockDriftPpmMax }), T.Integer({ minimum: 0, maximum: clockDriftPpmMax })], { description: 'size of the drift, either sign: [min, max] (default [1000, 200000])' })),
-          stepMs: T.Optional(T.Tuple([T.Integer(), T.Integer()], { description: 'wall-clock step: [min, max] (default [-5000, 5000])' })),
+          stepMs: T.Optional(T.Tuple([T.Integer({ minimum: -clockStepMsMax, maximum: clockStepMsMax }), T.Integer({ minimum: -clockStepMsMax, maximum: clockStepMsMax })], { description: 'wall-clock step: [min, max] (default [-5000, 5000])' })),
         },
         { additionalProperties: false, description: 'ranges of the clock-skew kind' },
       ),
