@@ -151,10 +151,14 @@ export class SimNetwork {
     const copy: InflightFrame = { ...frame, id: this.frameIdNext++, data: copyBytes(frame.data) };
     this.stats.duplicated++;
     if (this.sink.enabled('net.duplicate')) this.sink.record(this.sim.nowUs, null, 'net.duplicate', { id, copy: copy.id, from, to });
-    this.transmit(copy);
+    this.transmit(copy, true);
   }
 
-  private transmit(frame: InflightFrame): void {
+  /**
+   * `outOfOrder`: a duplicate copy, which models a retransmission on another connection (a reconnect),
+   * travels on its own latency draw outside the link's FIFO order, as a reordered frame does.
+   */
+  private transmit(frame: InflightFrame, outOfOrder = false): void {
     const link = frame.link;
     const config = link.config;
     const bytes = frame.data.length;
@@ -171,6 +175,10 @@ export class SimNetwork {
       const extraUs = 1 + Math.floor(this.reorderRandom.next() * Math.round(config.reorderDelayMsMax * 1000));
       this.stats.reordered++;
       this.sim.schedule(latencyUs + extraUs, this.arriveHandler, worldOwner, frame);
+      return;
+    }
+    if (outOfOrder || !config.fifo) {
+      this.sim.schedule(latencyUs, this.arriveHandler, worldOwner, frame);
       return;
     }
     this.sim.scheduleAt(this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs), this.arriveHandler, worldOwner, frame);
@@ -290,10 +298,12 @@ export class SimNetwork {
     for (const id of [...this.ownFaults.keys()]) this.heal(id);
   }
 
+  /** Held frames leave in send order, never overtaking each other (nor, on a FIFO link, frames still in flight). */
   private release(link: Link): void {
+    let atUs = this.sim.nowUs;
     for (const frame of link.held) {
       const latencyUs = sampleLatencyUs(link.config.latency, this.latencyRandom) + Math.round(link.config.extraLatencyMs * 1000);
-      const atUs = this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs);
+      atUs = link.config.fifo ? this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs) : Math.max(atUs, this.sim.nowUs + latencyUs);
       this.sim.scheduleAt(atUs, this.arriveHandler, worldOwner, frame);
     }
     link.held.length = 0;

@@ -276,6 +276,7 @@ function linkFrom(s: Scenario) {
     ...(n.reorderProbability !== undefined ? { reorderProbability: n.reorderProbability } : {}),
     ...(n.reorderDelayMsMax !== undefined ? { reorderDelayMsMax: n.reorderDelayMsMax } : {}),
     ...(n.inflightBytesMax !== undefined ? { inflightBytesMax: n.inflightBytesMax } : {}),
+    ...(n.fifo !== undefined ? { fifo: n.fifo } : {}),
   };
 }
 

@@ -79,6 +79,7 @@ export const NetworkSpec = T.Object(
     reorderProbability: T.Optional(Probability('chance a frame is held back so later ones overtake it')),
     reorderDelayMsMax: T.Optional(T.Number({ exclusiveMinimum: 0, description: 'a reordered frame is held back up to this long (ms, > 0)' })),
     inflightBytesMax: T.Optional(T.Integer({ minimum: 1, description: 'per link; excess frames are dropped' })),
+    fifo: T.Optional(T.Boolean({ description: 'true (default): a link delivers in send order, as a TCP connection does; false: each frame takes its own latency draw and may overtake earlier ones' })),
   },
   { additionalProperties: false, default: {} },
 );

@@ -175,6 +175,12 @@ describe('SimNetwork links are FIFO unless reordering is asked for', () => {
     expect(h.arrivals.filter((a, i) => i > 0 && a.n < h.arrivals[i - 1].n).length).toBeGreaterThan(300);
   });
 
+  it('fifo false: each frame travels on its own latency draw and overtakes (datagrams over many paths)', () => {
+    const h = networkHarness(21, { latency: { kind: 'uniform', msMin: 1, msMax: 9 }, fifo: false });
+    sendStream(h, 5_000, 10);
+    expect(h.arrivals.filter((a, i) => i > 0 && a.n < h.arrivals[i - 1].n).length).toBeGreaterThan(1000);
+  });
+
   it('a restarted receiver opens a new connection: its frames are not held behind the old one', () => {
     const h = networkHarness(24, { latency: { kind: 'constant', ms: 1 } });
     h.network.setLink(n(1), n(2), { latency: { kind: 'constant', ms: 50 } });
