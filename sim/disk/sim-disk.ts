@@ -5,7 +5,8 @@
 // the durable image and the seeded crash policy allow (crash.ts) and starts a fresh page cache from it.
 //
 // Faults: read corruption, write EIO, ENOSPC at a capacity, fsync EIO and fsync latency, each drawing
-// from its own named child stream of the world's Random, each traced as `disk.fault`.
+// from its own named child stream of the world's Random, each traced as `disk.fault`; and windows of
+// faults on one node (read/write/fsync EIO, a full volume, slow fsyncs) opened and closed by the nemesis.
 import { DiskError, parentDir, type Disk, type DurabilityCallback, type Fd, type OpenMode } from '../../core/env/disk.ts';
 import type { Random } from '../../core/env/random.ts';
 import type { Tracer } from '../../core/env/tracer.ts';
@@ -33,6 +34,24 @@ interface OpenFile {
   readonly writable: boolean;
 }
 
+/**
+ * Faults of one node's disk for a window of time (the scenario's `disk` fault), on top of the volume's
+ * own probabilities. They draw from their own stream (`window`), and only while a window is open, so a
+ * scenario without such faults draws exactly as before.
+ */
+export interface DiskWindowFaults {
+  /** Chance a read (read, readFile) fails with EIO. */
+  readonly readErrorProbability?: number;
+  /** Chance a write (append, writeAt, truncate) fails with EIO. */
+  readonly writeErrorProbability?: number;
+  /** Chance an fsync or fsyncDir reports EIO (nothing becomes durable). */
+  readonly fsyncErrorProbability?: number;
+  /** The volume is full: every write that grows a file fails with ENOSPC. */
+  readonly full?: boolean;
+  /** Added to every fsync's latency (a slow or overloaded device). */
+  readonly fsyncDelayUs?: number;
+}
+
 interface FaultStreams {
   readonly readCorrupt: Random;
   readonly writeError: Random;
@@ -40,6 +59,7 @@ interface FaultStreams {
   readonly fsyncLatency: Random;
   readonly crash: Random;
   readonly corruptFile: Random;
+  readonly window: Random;
 }
 
 export class SimDisk implements Disk {
@@ -60,6 +80,7 @@ export class SimDisk implements Disk {
   private used = 0;
   private failNextWriteArmed = false;
   private failNextFsyncArmed = false;
+  private window: DiskWindowFaults | undefined;
 
   constructor(private readonly world: SimDiskWorld) {
     this.options = resolveSimDiskOptions(world.options);
@@ -71,6 +92,7 @@ export class SimDisk implements Disk {
       fsyncLatency: r.child('fsyncLatency'),
       crash: r.child('crash'),
       corruptFile: r.child('corruptFile'),
+      window: r.child('window'),
     };
   }
 
@@ -123,6 +145,7 @@ export class SimDisk implements Disk {
     assert(Number.isSafeInteger(offset) && offset >= 0, () => `read: offset ${offset} must be an integer >= 0`);
     assert(Number.isSafeInteger(length) && length >= 0, () => `read: length ${length} must be an integer >= 0`);
     const file = this.file(fd);
+    this.beforeRead('read', file.path);
     const data = this.pages.read(file.inode.id, offset, Math.min(length, Math.max(0, this.sizeOf(file) - offset)));
     return this.maybeCorruptRead('read', file.path, offset, data);
   }
@@ -158,6 +181,7 @@ export class SimDisk implements Disk {
     const inode = this.lookup(p);
     if (inode === undefined) throw new DiskError('ENOENT', p, 'no such file');
     if (inode.kind === 'dir') throw new DiskError('EISDIR', p, 'is a directory');
+    this.beforeRead('readFile', p);
     return this.maybeCorruptRead('readFile', p, 0, this.pages.readAll(inode.id));
   }
 
@@ -295,6 +319,12 @@ export class SimDisk implements Disk {
     this.traceFault('corrupt', p, 'corrupt', { offset: at });
   }
 
+  /** Opens (or, with undefined, closes) a window of disk faults; traced as `disk.window`. */
+  setWindowFaults(faults: DiskWindowFaults | undefined): void {
+    this.window = faults;
+    if (this.world.tracer.enabled('disk.window')) this.world.tracer.emit('disk.window', { ...(faults ?? {}), open: faults !== undefined });
+  }
+
   /** The next append / writeAt / truncate fails with EIO. */
   failNextWrite(): void {
     this.failNextWriteArmed = true;
@@ -412,10 +442,26 @@ export class SimDisk implements Disk {
       this.traceFault(op, path, 'eio');
       throw new DiskError('EIO', path, `injected write error (${op})`);
     }
+    const window = this.window;
+    if (window !== undefined && this.streams.window.chance(window.writeErrorProbability ?? 0)) {
+      this.traceFault(op, path, 'eio');
+      throw new DiskError('EIO', path, `injected write error (${op}, disk fault window)`);
+    }
+    if (growthBytes > 0 && window?.full) {
+      this.traceFault(op, path, 'enospc');
+      throw new DiskError('ENOSPC', path, `volume full (disk fault window): ${op} needs ${growthBytes} more bytes`);
+    }
     if (growthBytes > 0 && this.used + growthBytes > this.options.capacityBytes) {
       this.traceFault(op, path, 'enospc');
       throw new DiskError('ENOSPC', path, `volume full: ${this.used} of ${this.options.capacityBytes} bytes used, ${op} needs ${growthBytes} more`);
     }
+  }
+
+  private beforeRead(op: string, path: string): void {
+    const window = this.window;
+    if (window === undefined || !this.streams.window.chance(window.readErrorProbability ?? 0)) return;
+    this.traceFault(op, path, 'eio');
+    throw new DiskError('EIO', path, `injected read error (${op}, disk fault window)`);
   }
 
   private maybeCorruptRead(op: string, path: string, fileOffset: number, data: Uint8Array): Uint8Array {
@@ -431,10 +477,13 @@ export class SimDisk implements Disk {
   private completeLater(op: 'fsync' | 'fsyncDir', path: string, done: DurabilityCallback, makeDurable: () => void): void {
     const epoch = this.epoch;
     const latency = drawFsyncLatency(this.options.fsyncLatency, this.streams.fsyncLatency);
-    const failed = this.streams.fsyncError.chance(this.options.fsyncErrorProbability) || this.failNextFsyncArmed;
+    const window = this.window;
+    const windowFailed = window !== undefined && this.streams.window.chance(window.fsyncErrorProbability ?? 0);
+    const failed = this.streams.fsyncError.chance(this.options.fsyncErrorProbability) || this.failNextFsyncArmed || windowFailed;
     this.failNextFsyncArmed = false;
-    if (latency.slow) this.traceFault(op, path, 'slow', { latencyUs: latency.us });
-    this.world.schedule(latency.us, () => {
+    const delayUs = window?.fsyncDelayUs ?? 0;
+    if (latency.slow || delayUs > 0) this.traceFault(op, path, 'slow', { latencyUs: latency.us + delayUs });
+    this.world.schedule(latency.us + delayUs, () => {
       if (epoch !== this.epoch) return;
       if (failed) {
         this.traceFault(op, path, 'eio');

@@ -8,6 +8,8 @@ export interface ClusterView {
   /** Nodes that are members of the cluster now (started at least once and not removed). */
   members(): readonly NodeId[];
   isUp(node: NodeId): boolean;
+  /** Voters of the configuration as the leader (or any up member) sees it. */
+  voters(): readonly NodeId[];
   /** The up node that leads in the highest term, if any. */
   leader(): NodeId | undefined;
   /** Calls `listener` each time a node takes office as leader, until the returned function is called. */

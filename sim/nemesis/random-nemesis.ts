@@ -23,7 +23,11 @@ export function sampleRange(range: readonly [number, number], random: Random): n
 }
 
 /** One fault of `kind` (starting at `at`, lasting `durationMs`), shaped to the cluster as it is now. */
-export function sampleFault(kind: NemesisKindName, at: number, durationMs: number, view: ClusterView, random: Random): Fault | undefined {
+/** Drift size and wall-clock step of the clock-skew kind when the scenario names no range. */
+const clockDriftPpmRangeDefault: readonly [number, number] = [1_000, 200_000];
+const clockStepMsRangeDefault: readonly [number, number] = [-5_000, 5_000];
+
+export function sampleFault(kind: NemesisKindName, at: number, durationMs: number, view: ClusterView, random: Random, spec?: NemesisSpec): Fault | undefined {
   const members = view.members();
   const node = (): NodeId => random.pick(members);
   switch (kind) {
@@ -45,8 +49,11 @@ export function sampleFault(kind: NemesisKindName, at: number, durationMs: numbe
       return { at, fault: 'crash', node: 'leader', durationMs };
     case 'pause':
       return { at, fault: 'pause', node: random.chance(0.5) ? 'leader' : node(), durationMs };
-    case 'clock-skew':
-      return { at, fault: 'clock-skew', node: node(), driftPpm: (random.chance(0.5) ? 1 : -1) * random.int(1_000, 200_000), stepMs: random.int(-5_000, 5_000), durationMs };
+    case 'clock-skew': {
+      const [driftMin, driftMax] = spec?.clockSkew?.driftPpm ?? clockDriftPpmRangeDefault;
+      const [stepMin, stepMax] = spec?.clockSkew?.stepMs ?? clockStepMsRangeDefault;
+      return { at, fault: 'clock-skew', node: node(), driftPpm: (random.chance(0.5) ? 1 : -1) * random.int(driftMin, driftMax), stepMs: random.int(stepMin, stepMax), durationMs };
+    }
     case 'clog': {
       if (members.length < 2) return undefined;
       const from = node();
@@ -57,12 +64,36 @@ export function sampleFault(kind: NemesisKindName, at: number, durationMs: numbe
       // Mid-log: a node that finds it at its next restart must refuse to start (a torn-looking tail
       // is indistinguishable from a lost unsynced write, so the nemesis does not fake one).
       return { at, fault: 'corrupt', node: node(), file: 'wal', where: 'middle' };
-    case 'membership':
-      return random.chance(0.5) ? { at, fault: 'add-node', promote: true } : { at, fault: 'remove-node', node: 'random-follower' };
+    case 'membership': {
+      if (random.chance(0.5)) return { at, fault: 'add-node', promote: true };
+      // The floor: no removal that would leave fewer than votersMin voters (nothing is applied instead).
+      if (spec?.votersMin !== undefined && view.voters().length <= spec.votersMin) return undefined;
+      return { at, fault: 'remove-node', node: 'random-follower' };
+    }
     case 'transfer-leader':
       return { at, fault: 'transfer-leader', to: 'random-follower' };
     case 'crash-new-leader':
       return { at, fault: 'crash-new-leader', afterMs: random.next() * newLeaderCrashAfterMsMax, durationMs };
+    case 'kill':
+      return { at, fault: 'kill', node: node(), durationMs };
+    case 'graceful-restart':
+      return { at, fault: 'stop', node: random.chance(0.5) ? 'leader' : node(), durationMs };
+    case 'disk':
+      return { at, fault: 'disk', node: node(), ...diskWindow(random), durationMs };
+    case 'link-degrade':
+      return { at, fault: 'link-degrade', from: [node()], to: ['rest'], dropProbability: random.next() * 0.5, latencyMs: random.int(5, 100), rampMs: durationMs / 2, durationMs };
+  }
+}
+
+/** One of: failing writes and fsyncs, a full volume, or a slow device. */
+function diskWindow(random: Random): { writeErrorProbability?: number; fsyncErrorProbability?: number; full?: boolean; fsyncDelayUs?: number } {
+  switch (random.int(0, 2)) {
+    case 0:
+      return { writeErrorProbability: 0.2, fsyncErrorProbability: 0.1 };
+    case 1:
+      return { full: true };
+    default:
+      return { fsyncDelayUs: random.int(10_000, 200_000) };
   }
 }
 

@@ -20,6 +20,15 @@ export interface Link {
   /** Set by setLink; the effective config is the network default overlaid with it. */
   override: Partial<LinkConfig> | undefined;
   inflightBytes: number;
+  /**
+   * Latest arrival time scheduled for an in-order frame of the link's current connection: the next
+   * in-order frame arrives no earlier, as within one TCP connection (FIFO; a frame reordered on
+   * purpose neither waits for it nor moves it).
+   */
+  fifoArrivalUs: number;
+  /** The connection (sender and receiver incarnations) fifoArrivalUs belongs to: a new one starts free. */
+  fifoFromIncarnation: number;
+  fifoToIncarnation: number;
   /** Active clog faults on this link; frames are held while > 0. */
   clogCount: number;
   readonly held: InflightFrame[];

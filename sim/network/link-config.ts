@@ -12,6 +12,14 @@ export interface LinkConfig {
   readonly reorderProbability: number;
   /** A reordered frame's extra delay is uniform in (0, reorderDelayMsMax]. */
   readonly reorderDelayMsMax: number;
+  /**
+   * True (the default): the link is one TCP connection, frames arrive in send order (only reordered
+   * frames and duplicates leave it). False: every frame travels on its own latency draw, so later
+   * frames overtake earlier ones whenever their draw is shorter (datagrams over many paths).
+   */
+  readonly fifo: boolean;
+  /** Added to every frame's latency draw (a degraded link; the scenario's `link-degrade` fault ramps it). */
+  readonly extraLatencyMs: number;
   /** Bytes in flight on the link (sent, not yet delivered or dropped); beyond it frames drop (`inflight-cap`). */
   readonly inflightBytesMax: number;
   /** Frames held on a clogged link; beyond it frames drop (`clog-overflow`). */
@@ -24,6 +32,8 @@ export const defaultLinkConfig: LinkConfig = {
   duplicateProbability: 0,
   reorderProbability: 0,
   reorderDelayMsMax: 10,
+  extraLatencyMs: 0,
+  fifo: true,
   inflightBytesMax: 64 * 1024 * 1024,
   clogFramesMax: 10_000,
 };
@@ -39,6 +49,10 @@ export function validateLinkConfig(config: LinkConfig, field: string): void {
   }
   if (!(config.reorderDelayMsMax > 0 && Number.isFinite(config.reorderDelayMsMax))) {
     throw new KvlabError('invalidLink', `${field}.reorderDelayMsMax must be a finite number > 0, got ${config.reorderDelayMsMax}`);
+  }
+  if (typeof config.fifo !== 'boolean') throw new KvlabError('invalidLink', `${field}.fifo must be true or false, got ${String(config.fifo)}`);
+  if (!(config.extraLatencyMs >= 0 && Number.isFinite(config.extraLatencyMs))) {
+    throw new KvlabError('invalidLink', `${field}.extraLatencyMs must be a finite number >= 0, got ${config.extraLatencyMs}`);
   }
   for (const name of ['inflightBytesMax', 'clogFramesMax'] as const) {
     const n = config[name];

@@ -151,10 +151,14 @@ export class SimNetwork {
     const copy: InflightFrame = { ...frame, id: this.frameIdNext++, data: copyBytes(frame.data) };
     this.stats.duplicated++;
     if (this.sink.enabled('net.duplicate')) this.sink.record(this.sim.nowUs, null, 'net.duplicate', { id, copy: copy.id, from, to });
-    this.transmit(copy);
+    this.transmit(copy, true);
   }
 
-  private transmit(frame: InflightFrame): void {
+  /**
+   * `outOfOrder`: a duplicate copy, which models a retransmission on another connection (a reconnect),
+   * travels on its own latency draw outside the link's FIFO order, as a reordered frame does.
+   */
+  private transmit(frame: InflightFrame, outOfOrder = false): void {
     const link = frame.link;
     const config = link.config;
     const bytes = frame.data.length;
@@ -166,12 +170,35 @@ export class SimNetwork {
       return;
     }
     link.inflightBytes += bytes;
-    let delayUs = sampleLatencyUs(config.latency, this.latencyRandom);
+    const latencyUs = sampleLatencyUs(config.latency, this.latencyRandom) + Math.round(config.extraLatencyMs * 1000);
     if (this.reorderRandom.chance(config.reorderProbability)) {
-      delayUs += 1 + Math.floor(this.reorderRandom.next() * Math.round(config.reorderDelayMsMax * 1000));
+      const extraUs = 1 + Math.floor(this.reorderRandom.next() * Math.round(config.reorderDelayMsMax * 1000));
       this.stats.reordered++;
+      this.sim.schedule(latencyUs + extraUs, this.arriveHandler, worldOwner, frame);
+      return;
     }
-    this.sim.schedule(delayUs, this.arriveHandler, worldOwner, frame);
+    if (outOfOrder || !config.fifo) {
+      this.sim.schedule(latencyUs, this.arriveHandler, worldOwner, frame);
+      return;
+    }
+    this.sim.scheduleAt(this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs), this.arriveHandler, worldOwner, frame);
+  }
+
+  /**
+   * A link is one TCP connection: a frame arrives no earlier than the in-order frame sent before it on
+   * the same connection (its own latency may be shorter, but it waits behind). A restart of either end
+   * opens a new connection, which frames of the old one do not hold back.
+   */
+  private inOrderArrivalUs(frame: InflightFrame, earliestUs: number): number {
+    const link = frame.link;
+    if (link.fifoFromIncarnation !== frame.fromIncarnation || link.fifoToIncarnation !== frame.toIncarnation) {
+      link.fifoFromIncarnation = frame.fromIncarnation;
+      link.fifoToIncarnation = frame.toIncarnation;
+      link.fifoArrivalUs = 0;
+    }
+    const atUs = Math.max(earliestUs, link.fifoArrivalUs);
+    link.fifoArrivalUs = atUs;
+    return atUs;
   }
 
   private arrive(frame: InflightFrame): void {
@@ -261,15 +288,22 @@ export class SimNetwork {
     }
   }
 
+  /** True while the partition, one-way block or clog `id` is in effect (not yet healed). */
+  isActive(id: FaultId): boolean {
+    return this.ownFaults.has(id);
+  }
+
   /** Heals every active network fault, oldest first. */
   healAll(): void {
     for (const id of [...this.ownFaults.keys()]) this.heal(id);
   }
 
+  /** Held frames leave in send order, never overtaking each other (nor, on a FIFO link, frames still in flight). */
   private release(link: Link): void {
     let atUs = this.sim.nowUs;
     for (const frame of link.held) {
-      atUs = Math.max(atUs, this.sim.nowUs + sampleLatencyUs(link.config.latency, this.latencyRandom));
+      const latencyUs = sampleLatencyUs(link.config.latency, this.latencyRandom) + Math.round(link.config.extraLatencyMs * 1000);
+      atUs = link.config.fifo ? this.inOrderArrivalUs(frame, this.sim.nowUs + latencyUs) : Math.max(atUs, this.sim.nowUs + latencyUs);
       this.sim.scheduleAt(atUs, this.arriveHandler, worldOwner, frame);
     }
     link.held.length = 0;
@@ -318,7 +352,7 @@ export class SimNetwork {
     let link = this.links.get(key);
     if (link === undefined) {
       assert(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to >= 0 && from < linkKeyStride && to < linkKeyStride, () => `bad link ${from}->${to}`);
-      link = { from, to, config: this.defaultConfig, override: undefined, inflightBytes: 0, clogCount: 0, held: [] };
+      link = { from, to, config: this.defaultConfig, override: undefined, inflightBytes: 0, fifoArrivalUs: 0, fifoFromIncarnation: 0, fifoToIncarnation: 0, clogCount: 0, held: [] };
       this.links.set(key, link);
     }
     return link;

@@ -9,7 +9,7 @@ import type { SimCluster } from './sim-cluster.ts';
 const promoteCheckEveryMs = 100;
 const promoteChecksMax = 100;
 
-export function makeMembershipHooks(cluster: SimCluster): Omit<FaultHooks, 'corrupt' | 'nodeDown'> {
+export function makeMembershipHooks(cluster: SimCluster): Omit<FaultHooks, 'corrupt' | 'nodeDown' | 'diskFaults'> {
   const { world } = cluster;
   const leaderNode = () => {
     const id = cluster.leader();

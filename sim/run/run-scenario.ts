@@ -17,11 +17,13 @@ import { PipelinedClient } from '../workload/pipelined-client.ts';
 import { makeKeyChooser } from '../workload/key-chooser.ts';
 import { makeOperationChooser, makeTtlChooser, ttlMsDefault } from '../workload/operation-mix.ts';
 import { evaluateChecks, type RunObservations } from './checks.ts';
+import { scheduleLivenessProbe } from './liveness-probe.ts';
 import { percentiles } from './latency.ts';
 import type { Report, RunOptions, RunResult } from './run-types.ts';
 import { SimCluster } from './sim-cluster.ts';
 import { describeFailStopBugs } from './fail-stops.ts';
 import { makeMembershipHooks } from './membership-hooks.ts';
+import { makeDiskFaultHook } from './disk-fault-hook.ts';
 import { runUntilViolation, skipWholeRunChecks } from './stop-on-violation.ts';
 
 export const traceVersion = 1;
@@ -115,11 +117,12 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
   // them: they stay in memory for the whole run), so the check needs no parse of the text.
   const history = new HistoryWriter((line) => historyText.push(line), 'history.jsonl', scenario.checks.includes('linearizability'));
   startWorkload(scenario, cluster, history, random.child('workload'), obs, endMs, bugs);
-  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node) };
+  const hooks: FaultHooks = { ...makeMembershipHooks(cluster), corrupt: (node, file, where) => corruptFile(cluster, node, file, where), nodeDown: (node) => cluster.nodeDown(node), diskFaults: makeDiskFaultHook(cluster) };
   const faults = new FaultRunner(world, cluster, random.child('faults'), hooks);
   scheduleFaults(scenario, cluster, faults, random.child('nemesis'), obs, options.onFaultApplied);
   world.sim.scheduleAt(phases.faultsMs * 1000, () => heal(cluster, faults));
   scheduleInspections(cluster, endMs, obs);
+  scheduleLivenessProbe(scenario, cluster, obs);
   world.sim.scheduleAt(Math.max(0, endMs - convergeWindowMs) * 1000, () => {
     const leader = cluster.leader();
     obs.convergeTarget = leader === undefined ? undefined : { commit: cluster.node(leader)?.replica()?.status().commit ?? 0, atUs: world.sim.nowUs };
@@ -142,7 +145,7 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
     ...(assertion ? [`${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)`] : []),
     ...(cluster.fatalBugs.length > 0 ? [describeFailStopBugs(cluster.fatalBugs)] : []),
   ];
-  if (assertionFailures.length > 0) checks.unshift({ name: 'assertions', verdict: 'fail', detail: assertionFailures.join('; ') });
+  if (assertionFailures.length > 0) checks.unshift({ name: 'assertions', verdict: 'fail', kind: 'assertion', detail: assertionFailures.join('; ') });
   for (const c of checks) if (c.verdict === 'fail') world.tracer.emit('check.violation', { check: c.name, detail: c.detail, ops: c.ops ?? [] });
   const failed = checks.some((c) => c.verdict === 'fail');
   const verdict = scenario.expect === 'violation' ? (failed ? 'pass' : 'fail') : failed ? 'fail' : 'pass';
@@ -261,7 +264,7 @@ function scheduleFaults(s: Scenario, cluster: SimCluster, faults: FaultRunner, r
     sim.scheduleAt(Math.round(atMs * 1000), () => {
       if (faults.activeCount < nemesis.concurrentMax) {
         const durationMs = Math.min(sampleRange(nemesis.durationMs, random), s.phases.faultsMs - atMs);
-        const fault = sampleFault(random.pick(kinds), atMs, durationMs, cluster, random);
+        const fault = sampleFault(random.pick(kinds), atMs, durationMs, cluster, random, nemesis);
         if (fault && faults.apply(fault)) {
           obs.faults++;
           onApplied?.(fault, 'nemesis');

@@ -8,6 +8,11 @@ export interface CheckResult {
   readonly name: string;
   readonly verdict: CheckVerdict;
   readonly detail: string;
+  /**
+   * A failed check's kind of violation (sim/run/checks.ts FailureKind: liveness no-leader-after-heal,
+   * raft-invariants the invariant, ...). With the name it is the failure's signature, which shrinking keeps.
+   */
+  readonly kind?: string;
   /** History indexes of the operations involved (linearizability), for the timeline. */
   readonly ops?: readonly number[];
 }

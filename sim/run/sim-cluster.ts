@@ -63,7 +63,7 @@ export class SimCluster implements ClusterView {
               this.crashPointReached(point, count, op);
             })
           : disk;
-        return { disk: seen, crash: () => disk.crash() };
+        return { disk: seen, crash: () => disk.crash(), kill: () => disk.killProcess() };
       },
       sink,
       link: linkFrom(scenario),
@@ -282,6 +282,7 @@ function linkFrom(s: Scenario) {
     ...(n.reorderProbability !== undefined ? { reorderProbability: n.reorderProbability } : {}),
     ...(n.reorderDelayMsMax !== undefined ? { reorderDelayMsMax: n.reorderDelayMsMax } : {}),
     ...(n.inflightBytesMax !== undefined ? { inflightBytesMax: n.inflightBytesMax } : {}),
+    ...(n.fifo !== undefined ? { fifo: n.fifo } : {}),
   };
 }
 

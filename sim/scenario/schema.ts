@@ -2,6 +2,10 @@
 // outside tools: scenarios/scenario.schema.json is generated from it) and the TypeScript types.
 // Every field has a default so a scenario names only what it changes. See docs/scenarios.md.
 import { type Static, Type as T } from '@sinclair/typebox';
+import { clockDriftPpmMax } from '../world/node-clock.ts';
+
+/** A wall-clock step of a year either way is already absurd; beyond it sums of steps lose precision. */
+const clockStepMsMax = 365 * 24 * 3600 * 1000;
 
 const Ms = (description: string, options: { minimum?: number; maximum?: number } = {}) =>
   T.Number({ minimum: 0, ...options, description });
@@ -35,9 +39,9 @@ export const LatencyModel = T.Union([
       kind: T.Literal('longTail'),
       base: BaseLatency,
       tailProbability: Probability('chance of a slow delay'),
-      tailMsMin: Ms('Pareto scale of the slow delay'),
-      tailAlpha: T.Number({ exclusiveMinimum: 0, description: 'Pareto shape: smaller is heavier' }),
-      tailMsMax: Ms('cap on the slow delay'),
+      tailMsMin: T.Number({ exclusiveMinimum: 0, description: 'Pareto scale of the slow delay (ms, > 0)' }),
+      tailAlpha: T.Number({ exclusiveMinimum: 1, description: 'Pareto shape, > 1 (a finite mean): smaller is heavier' }),
+      tailMsMax: Ms('cap on the slow delay, at least tailMsMin'),
     },
     { additionalProperties: false },
   ),
@@ -73,8 +77,9 @@ export const NetworkSpec = T.Object(
     dropProbability: T.Optional(Probability('chance a frame is lost')),
     duplicateProbability: T.Optional(Probability('chance a frame is delivered twice')),
     reorderProbability: T.Optional(Probability('chance a frame is held back so later ones overtake it')),
-    reorderDelayMsMax: T.Optional(Ms('a reordered frame is held back up to this long')),
+    reorderDelayMsMax: T.Optional(T.Number({ exclusiveMinimum: 0, description: 'a reordered frame is held back up to this long (ms, > 0)' })),
     inflightBytesMax: T.Optional(T.Integer({ minimum: 1, description: 'per link; excess frames are dropped' })),
+    fifo: T.Optional(T.Boolean({ description: 'true (default): a link delivers in send order, as a TCP connection does; false: each frame takes its own latency draw and may overtake earlier ones' })),
   },
   { additionalProperties: false, default: {} },
 );
@@ -174,12 +179,57 @@ export const FaultSpec = T.Union([
   T.Object({ at: At, fault: T.Literal('crash'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('restart'), node: NodeSelector }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('pause'), node: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
-  T.Object({ at: At, fault: T.Literal('clock-skew'), node: NodeSelector, driftPpm: T.Optional(T.Number()), stepMs: T.Optional(T.Number()), durationMs: Duration }, { additionalProperties: false }),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('clock-skew'),
+      node: NodeSelector,
+      driftPpm: T.Optional(T.Number({ minimum: -clockDriftPpmMax, maximum: clockDriftPpmMax, description: 'clock rate error in parts per million (+: the clock runs fast)' })),
+      stepMs: T.Optional(T.Number({ minimum: -clockStepMsMax, maximum: clockStepMsMax, description: 'the wall clock jumps by this (either way, at most a year)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false },
+  ),
   T.Object({ at: At, fault: T.Literal('corrupt'), node: NodeSelector, file: T.Union([T.Literal('wal'), T.Literal('snapshot')]), where: T.Optional(T.Union([T.Literal('tail'), T.Literal('middle'), T.Literal('random')])) }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('clog'), from: NodeSelector, to: NodeSelector, durationMs: Duration }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('add-node'), promote: T.Optional(T.Boolean()) }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('remove-node'), node: NodeSelector }, { additionalProperties: false }),
   T.Object({ at: At, fault: T.Literal('transfer-leader'), to: T.Optional(NodeSelector) }, { additionalProperties: false }),
+  T.Object(
+    { at: At, fault: T.Literal('kill'), node: NodeSelector, durationMs: Duration },
+    { additionalProperties: false, description: 'kill -9: the process dies, the machine does not (unsynced writes survive in the page cache); restarted after durationMs' },
+  ),
+  T.Object(
+    { at: At, fault: T.Literal('stop'), node: NodeSelector, durationMs: Duration },
+    { additionalProperties: false, description: 'graceful restart: the node stops cleanly (as on SIGTERM) and starts again after durationMs' },
+  ),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('disk'),
+      node: NodeSelector,
+      readErrorProbability: T.Optional(Probability('chance a read fails with EIO')),
+      writeErrorProbability: T.Optional(Probability('chance a write fails with EIO')),
+      fsyncErrorProbability: T.Optional(Probability('chance an fsync fails with EIO')),
+      full: T.Optional(T.Boolean({ description: 'the volume is full: writes that grow a file fail with ENOSPC' })),
+      fsyncDelayUs: T.Optional(T.Integer({ minimum: 0, maximum: 60_000_000, description: 'added to every fsync (a slow device)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false, description: "faults of one node's disk for a window" },
+  ),
+  T.Object(
+    {
+      at: At,
+      fault: T.Literal('link-degrade'),
+      from: T.Array(NodeSelector, { minItems: 1 }),
+      to: T.Array(NodeSelector, { minItems: 1 }),
+      dropProbability: T.Optional(Probability('loss reached at the end of the ramp')),
+      latencyMs: T.Optional(T.Number({ minimum: 0, maximum: 60_000, description: 'extra latency reached at the end of the ramp' })),
+      rampMs: T.Optional(T.Number({ minimum: 0, description: 'loss and extra latency grow linearly over this long (default 0: at once)' })),
+      durationMs: Duration,
+    },
+    { additionalProperties: false, description: 'links from `from` to `to` degrade: loss and latency ramp up, then hold until the fault ends' },
+  ),
   T.Object(
     {
       at: At,
@@ -206,6 +256,10 @@ export const NemesisKind = T.Union([
   T.Literal('membership'),
   T.Literal('transfer-leader'),
   T.Literal('crash-new-leader'),
+  T.Literal('kill'),
+  T.Literal('graceful-restart'),
+  T.Literal('disk'),
+  T.Literal('link-degrade'),
 ]);
 
 export const NemesisSpec = T.Object(
@@ -215,6 +269,16 @@ export const NemesisSpec = T.Object(
     durationMs: Range('how long each fault lasts, sampled per fault'),
     concurrentMax: T.Integer({ minimum: 1, maximum: 10, default: 1, description: 'faults active at once' }),
     swarm: T.Boolean({ default: false, description: 'each seed enables a random non-empty subset of kinds' }),
+    votersMin: T.Optional(T.Integer({ minimum: 1, maximum: 9, description: 'membership never removes a voter when it would leave fewer than this' })),
+    clockSkew: T.Optional(
+      T.Object(
+        {
+          driftPpm: T.Optional(T.Tuple([T.Integer({ minimum: 0, maximum: clockDriftPpmMax }), T.Integer({ minimum: 0, maximum: clockDriftPpmMax })], { description: 'size of the drift, either sign: [min, max] (default [1000, 200000])' })),
+          stepMs: T.Optional(T.Tuple([T.Integer({ minimum: -clockStepMsMax, maximum: clockStepMsMax }), T.Integer({ minimum: -clockStepMsMax, maximum: clockStepMsMax })], { description: 'wall-clock step: [min, max] (default [-5000, 5000])' })),
+        },
+        { additionalProperties: false, description: 'ranges of the clock-skew kind' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { describeValue, firstSchemaProblem, jsonSyntaxWhere } from '../../core/schema/schema-problem.ts';
 import { KvlabError } from '../../core/types.ts';
 import { resolveSimDiskOptions } from '../disk/options.ts';
+import { defaultLinkConfig, validateLinkConfig } from '../network/link-config.ts';
 import { bugNames } from '../bugs/registry.ts';
 import { type Scenario, ScenarioSpec } from './schema.ts';
 
@@ -56,16 +57,19 @@ function checkMixComplete(raw: Record<string, unknown>, file: string): void {
 }
 
 function checkCrossFields(s: Scenario, file: string): void {
-  const fail = (path: string, found: unknown, allowed: string) => {
+  const fail = (path: string, found: unknown, allowed: string): never => {
     throw new ScenarioError(file, path, describeValue(found), allowed);
   };
   const ranges: Array<[string, readonly number[] | undefined]> = [
     ['nemesis.intervalMs', s.nemesis?.intervalMs],
     ['nemesis.durationMs', s.nemesis?.durationMs],
+    ['nemesis.clockSkew.driftPpm', s.nemesis?.clockSkew?.driftPpm],
+    ['nemesis.clockSkew.stepMs', s.nemesis?.clockSkew?.stepMs],
   ];
   for (const [path, range] of ranges) if (range && range[0] > range[1]) fail(path, range, 'expected [min, max] with min <= max');
   const net = s.network.latency;
   if (net?.kind === 'uniform' && net.msMin > net.msMax) fail('network.latency', net, 'expected msMin <= msMax');
+  checkNetwork(s, fail);
   const fsync = s.disk.fsyncLatency;
   if (fsync?.kind === 'uniform' && fsync.usMin > fsync.usMax) fail('disk.fsyncLatency', fsync, 'expected usMin <= usMax');
   try {
@@ -84,6 +88,12 @@ function checkCrossFields(s: Scenario, file: string): void {
   if (s.cluster.heartbeatTicks >= s.cluster.electionTicks) {
     fail('cluster.heartbeatTicks', s.cluster.heartbeatTicks, `expected fewer than cluster.electionTicks (${s.cluster.electionTicks})`);
   }
+  if (s.cluster.reads === 'lease' && !s.cluster.checkQuorum) {
+    fail('cluster.reads', s.cluster.reads, 'lease reads need cluster.checkQuorum: true (a leader that cannot tell it lost its quorum would serve reads from an expired lease); use readIndex, or set checkQuorum')
+  }
+  if (s.cluster.leaseDriftTicksMax >= s.cluster.electionTicks) {
+    fail('cluster.leaseDriftTicksMax', s.cluster.leaseDriftTicksMax, `expected fewer than cluster.electionTicks (${s.cluster.electionTicks}): the margin is subtracted from a lease of electionTicks`);
+  }
   const livenessMsMin = 2 * s.cluster.requestTimeoutMs + s.cluster.tickMs * s.cluster.electionTicks * 2;
   if (s.checks.includes('liveness') && s.phases.livenessMs < livenessMsMin) {
     fail('phases.livenessMs', s.phases.livenessMs, `expected at least ${livenessMsMin} (two request timeouts plus two election timeouts), so requests stuck in a fault can time out and clients can show recovery`);
@@ -96,6 +106,19 @@ function checkCrossFields(s: Scenario, file: string): void {
       if (typeof sel === 'number' && sel > nodesMax) fail(`faults[${i}].${field}`, sel, `expected a node id from 1 to ${nodesMax}`);
     }
   });
+}
+
+/** The network section as every link will get it, validated by the network's own rules (one implementation). */
+function checkNetwork(s: Scenario, fail: (path: string, found: unknown, allowed: string) => never): void {
+  const given = Object.fromEntries(Object.entries(s.network).filter(([, v]) => v !== undefined));
+  try {
+    validateLinkConfig({ ...defaultLinkConfig, ...given }, 'network');
+  } catch (error) {
+    if (!(error instanceof KvlabError)) throw error;
+    const field = error.message.split(/[: ]/)[0];
+    const path = field.startsWith('network') ? field : 'network';
+    fail(path, path === 'network.latency' ? s.network.latency : s.network, error.message.slice(field.length).replace(/^:?\s*/, ''));
+  }
 }
 
 function selectorsOf(fault: Scenario['faults'][number]): Array<[string, unknown]> {

@@ -54,7 +54,8 @@ function restrictFault(fault: Fault, idMax: number): Fault | undefined {
       const groups = fault.groups.map((g) => g.filter(fits)).filter((g) => g.length > 0);
       return groups.length >= 2 ? { ...fault, groups } : undefined;
     }
-    case 'one-way': {
+    case 'one-way':
+    case 'link-degrade': {
       const from = fault.from.filter(fits);
       const to = fault.to.filter(fits);
       return from.length > 0 && to.length > 0 ? { ...fault, from, to } : undefined;

@@ -22,13 +22,19 @@ export function sizesOf(s: Scenario, trial: Trial): ShrinkSizes {
   return { ops: trial.ops, clients: s.workload.clients, faults, nodes: s.cluster.nodes, durationMs: durationMs(s) };
 }
 
+/** A failing check with its kind of violation, as `liveness (no-leader-after-heal)`. */
+export function signatureOf(check: string, trial: Trial): string {
+  const kind = trial.kinds?.get(check);
+  return kind === undefined ? check : `${check} (${kind})`;
+}
+
 export function formatShrinkSummary(result: Shrunk, outPath: string): string {
   const before = sizesOf(result.original, result.originalTrial);
   const after = sizesOf(result.shrunk, result.finalTrial);
   const arrow = (a: unknown, b: unknown) => (a === b ? `${a} (unchanged)` : `${a} -> ${b}`);
   const budget = result.exhausted ? `; the budget of ${result.runsMax} runs ran out (raise it with --runs-max)` : '';
   const lines = [
-    `kvlab shrink  scenario ${result.original.name}  seed ${result.seed}  fails ${result.target.join(', ')}`,
+    `kvlab shrink  scenario ${result.original.name}  seed ${result.seed}  fails ${result.target.map((c) => signatureOf(c, result.originalTrial)).join(', ')}`,
     `  wrote      ${outPath}`,
     `  ops        ${arrow(before.ops ?? '?', after.ops ?? '?')}`,
     `  clients    ${arrow(before.clients, after.clients)}`,

@@ -1,5 +1,5 @@
-// `kvlab shrink`: from a (scenario, seed) that fails, a smaller scenario that fails the same check(s)
-// with the same seed. Greedy and deterministic: passes of reductions (fewer operations, faults,
+// `kvlab shrink`: from a (scenario, seed) that fails, a smaller scenario that fails the same check(s),
+// each with the same kind of violation (tester.ts), with the same seed. Greedy and deterministic: passes of reductions (fewer operations, faults,
 // clients, nodes, shorter phases), each keeping a candidate only if it still fails the same way,
 // repeated until a round changes nothing or the run budget is spent.
 import { KvlabError } from '../../core/types.ts';
@@ -18,6 +18,7 @@ import {
   shrinkRate,
   thinWorkload,
 } from './shrink-passes.ts';
+import { signatureOf } from './shrink-summary.ts';
 import { ShrinkTester } from './tester.ts';
 import { simulatorTrial, type Trial, type TrialRunner } from './trial.ts';
 
@@ -68,7 +69,7 @@ export function shrink(scenario: Scenario, seed: number, options: ShrinkOptions 
   if (target.size === 0 || [...target].some((c) => !originalTrial.failing.has(c))) {
     return { kind: 'not-failing', original, seed, trial: originalTrial, checks: [...target] };
   }
-  const tester = new ShrinkTester(runner, seed, target, originalTrial.failing, runsMax - 1);
+  const tester = new ShrinkTester(runner, seed, target, originalTrial.failing, runsMax - 1, originalTrial.kinds);
   const state = new State(original, originalTrial, tester);
   const steps: string[] = [];
   const run = (pass: ShrinkPass) => {
@@ -91,7 +92,7 @@ export function shrink(scenario: Scenario, seed: number, options: ShrinkOptions 
   return {
     kind: 'shrunk',
     original,
-    shrunk: finish(state.best, scenario.name, seed, target),
+    shrunk: finish(state.best, scenario.name, seed, [...target].map((c) => signatureOf(c, originalTrial))),
     seed,
     target: [...target],
     originalTrial,
@@ -124,9 +125,9 @@ class State implements ShrinkState {
 }
 
 /** Names the shrunk scenario after its origin and pins the seed, so that `kvlab run FILE` reproduces it. */
-function finish(s: Scenario, originalName: string, seed: number, target: ReadonlySet<string>): Scenario {
+function finish(s: Scenario, originalName: string, seed: number, signatures: readonly string[]): Scenario {
   const suffix = `-shrunk-${seed}`;
   const name = `${originalName.slice(0, 64 - suffix.length)}${suffix}`;
-  const description = `Shrunk by kvlab shrink from scenario ${originalName} with seed ${seed}; fails ${[...target].join(', ')}.`;
+  const description = `Shrunk by kvlab shrink from scenario ${originalName} with seed ${seed}; fails ${signatures.join(', ')}.`;
   return { ...s, name, description, seed };
 }

@@ -1,6 +1,8 @@
-// Decides whether a candidate scenario still fails "the same way": every target check fails, and no
-// check fails that did not fail in the original run (a smaller scenario that merely starves liveness
-// is not a smaller reproduction). Counts runs against the budget and remembers verdicts.
+// Decides whether a candidate scenario still fails "the same way": every target check fails with the
+// same signature (the check and the kind of violation it found: liveness "no leader after the heal" is
+// not liveness "no operation succeeded", a log-matching violation is not an election-safety one), and
+// no check fails that did not fail in the original run (a smaller scenario that merely starves
+// liveness is not a smaller reproduction). Counts runs against the budget and remembers verdicts.
 import type { Scenario } from '../scenario/schema.ts';
 import { ScenarioError, validateScenario } from '../scenario/validate.ts';
 import type { Trial, TrialRunner } from './trial.ts';
@@ -17,6 +19,8 @@ export class ShrinkTester {
     private readonly target: ReadonlySet<string>,
     private readonly allowed: ReadonlySet<string>,
     private readonly runsMax: number,
+    /** The original run's kind of violation per failing check (Trial.kinds). */
+    private readonly kinds: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** The candidate's trial when it still fails the same way; undefined otherwise (or out of budget). */
@@ -37,7 +41,7 @@ export class ShrinkTester {
   }
 
   sameFailure(trial: Trial): boolean {
-    for (const check of this.target) if (!trial.failing.has(check)) return false;
+    for (const check of this.target) if (!trial.failing.has(check) || trial.kinds?.get(check) !== this.kinds.get(check)) return false;
     for (const check of trial.failing) if (!this.allowed.has(check)) return false;
     return true;
   }

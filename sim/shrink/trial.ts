@@ -20,6 +20,11 @@ export interface Trial {
   readonly failing: ReadonlySet<string>;
   /** Per failing check, its detail. */
   readonly details: ReadonlyMap<string, string>;
+  /**
+   * Per failing check, the kind of violation it found (CheckResult.kind; `exception`: assertion or
+   * threw). A check and its kind are the failure's signature, which a shrunk scenario must keep.
+   */
+  readonly kinds?: ReadonlyMap<string, string>;
   /** Client operations invoked; undefined when the run threw. */
   readonly ops: number | undefined;
   readonly faultsApplied: number | undefined;
@@ -45,7 +50,7 @@ export const simulatorTrial: TrialRunner = (scenario, seed) => {
   } catch (error) {
     const kind = error instanceof AssertionFailure ? 'assertion failed' : 'threw';
     const detail = `${kind}: ${error instanceof Error ? error.message : String(error)}`;
-    return { failing: new Set([exceptionCheck]), details: new Map([[exceptionCheck, detail]]), ops: undefined, faultsApplied: undefined, applied };
+    return { failing: new Set([exceptionCheck]), details: new Map([[exceptionCheck, detail]]), kinds: new Map([[exceptionCheck, kind]]), ops: undefined, faultsApplied: undefined, applied };
   }
 };
 
@@ -55,6 +60,7 @@ export function trialOf(report: Report, applied: readonly AppliedFault[] = []): 
   return {
     failing: new Set(failed.map((c) => c.name)),
     details: new Map(failed.map((c) => [c.name, c.detail])),
+    kinds: new Map(failed.flatMap((c) => (c.kind === undefined ? [] : [[c.name, c.kind] as const]))),
     ops: ops.ok + ops.fail + ops.info,
     faultsApplied: report.stats.faults,
     applied,

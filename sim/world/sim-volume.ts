@@ -23,6 +23,11 @@ export interface SimVolume {
    * fds. Pending durability callbacks need no handling: the world already cancelled the node's events.
    */
   crash(): CrashOutcome | void;
+  /**
+   * The process was killed (kill -9) but the machine kept running: the operating system's page cache,
+   * unsynced writes included, survives; open fds die. Without it a kill is treated as a crash.
+   */
+  kill?(): void;
 }
 
 /** What the world hands a volume so that it runs on virtual time. */

@@ -158,6 +158,23 @@ export class SimWorld {
     this.commit(n, change);
   }
 
+  /**
+   * kill -9: the process dies at once (timers, in-flight frames and memory gone, no stop() runs) but
+   * the machine does not, so its volume keeps every write, synced or not, in the page cache. Traced as
+   * `node.kill`; the node is then `crashed` and `restart` brings it back from what its volume holds.
+   */
+  kill(node: NodeId): void {
+    const n = this.node(node);
+    const change = advanceLifecycle(n.lifecycle, 'crash');
+    this.sim.cancelOwner(node);
+    this.network.detach(node, 'crash');
+    this.forgetProcess(n);
+    if (n.volume.kill) n.volume.kill();
+    else n.volume.crash();
+    n.tracer.emit('node.kill', {});
+    this.commit(n, change);
+  }
+
   /** A fresh instance of a crashed node, built from its volume. */
   restart(node: NodeId): void {
     this.boot(this.node(node), 'restart');

@@ -5,6 +5,8 @@ import { networkHarness, sendStream } from './network-harness.ts';
 
 const n = nodeId;
 const constant1ms: LatencyModel = { kind: 'constant', ms: 1 };
+/** Longer than any capped latency below: a frame sent this long after another never waits behind it. */
+const isolatedGapUs = 600_000;
 
 describe('SimNetwork rates under a fixed seed', () => {
   it('drops at the configured probability (0.1 +- 0.01 over 20,000 frames)', () => {
@@ -52,8 +54,9 @@ describe('SimNetwork rates under a fixed seed', () => {
       const seed = 14;
       const h = networkHarness(seed, { latency });
       const sentAt = new Map<number, number>();
-      for (let i = 0; i < 20_000; i++) h.sim.schedule(i * 10, () => (sentAt.set(i, h.sim.nowUs), h.send(1, 2, i)));
-      h.sim.runUntil(20_000 * 10 + 1_000_000);
+      // Frames far apart, so that none waits behind a slower one (links are FIFO).
+      for (let i = 0; i < 20_000; i++) h.sim.schedule(i * isolatedGapUs, () => (sentAt.set(i, h.sim.nowUs), h.send(1, 2, i)));
+      h.sim.runUntil(20_000 * isolatedGapUs + 1_000_000);
       expect(h.arrivals.length).toBe(20_000);
       const meanMs = h.arrivals.reduce((sum, a) => sum + (a.atUs - sentAt.get(a.n)!), 0) / 20_000 / 1000;
       expect(Math.abs(meanMs / latencyMeanMs(latency) - 1), `seed ${seed} ${name} mean ${meanMs}`).toBeLessThan(0.03);
@@ -65,8 +68,8 @@ describe('SimNetwork rates under a fixed seed', () => {
     const latency: LatencyModel = { kind: 'longTail', base: constant1ms, tailProbability: 0.02, tailMsMin: 50, tailAlpha: 1.5, tailMsMax: 300 };
     const h = networkHarness(seed, { latency });
     const sentAt = new Map<number, number>();
-    for (let i = 0; i < 20_000; i++) h.sim.schedule(i * 10, () => (sentAt.set(i, h.sim.nowUs), h.send(1, 2, i)));
-    h.sim.runUntil(20_000 * 10 + 1_000_000);
+    for (let i = 0; i < 20_000; i++) h.sim.schedule(i * isolatedGapUs, () => (sentAt.set(i, h.sim.nowUs), h.send(1, 2, i)));
+    h.sim.runUntil(20_000 * isolatedGapUs + 1_000_000);
     const delays = h.arrivals.map((a) => a.atUs - sentAt.get(a.n)!);
     const tail = delays.filter((d) => d >= 50_000).length / delays.length;
     expect(Math.abs(tail - 0.02), `seed ${seed} tail ${tail}`).toBeLessThan(0.004);
@@ -143,6 +146,52 @@ describe('SimNetwork partitions', () => {
     const other = h.network.faults.start('pause', { node: 3 });
     expect(() => h.network.heal(other)).toThrow(/not an active network fault/);
     expect(h.network.faults.list().map((f) => f.id)).toEqual([other]);
+  });
+});
+
+describe('SimNetwork links are FIFO unless reordering is asked for', () => {
+  it('frames on one link arrive in send order although each draws its own latency', () => {
+    const h = networkHarness(21, { latency: { kind: 'uniform', msMin: 1, msMax: 9 } });
+    sendStream(h, 5_000, 10);
+    expect(h.arrivals).toHaveLength(5_000);
+    expect(h.arrivals.every((a, i) => a.n === i % 65_536)).toBe(true);
+    expect(h.network.stats.reordered).toBe(0);
+  });
+
+  it('the frames of different links do not wait for each other', () => {
+    const h = networkHarness(22, { latency: { kind: 'uniform', msMin: 1, msMax: 9 } });
+    for (let i = 0; i < 200; i++) h.sim.schedule(i * 10, () => (h.send(1, 2, i), h.send(3, 2, 1000 + i)));
+    h.sim.runUntil(1_000_000);
+    const interleaved = h.arrivals.filter((a, i) => i > 0 && a.from !== h.arrivals[i - 1].from).length;
+    expect(interleaved).toBeGreaterThan(20);
+    const from1 = h.arrivals.filter((a) => a.from === n(1)).map((a) => a.n);
+    expect(from1).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('a reordered frame is overtaken by later ones, which keep their order among themselves', () => {
+    const h = networkHarness(23, { latency: { kind: 'uniform', msMin: 1, msMax: 9 }, reorderProbability: 0.1, reorderDelayMsMax: 20 });
+    sendStream(h, 5_000, 10);
+    expect(h.network.stats.reordered).toBeGreaterThan(300);
+    expect(h.arrivals.filter((a, i) => i > 0 && a.n < h.arrivals[i - 1].n).length).toBeGreaterThan(300);
+  });
+
+  it('fifo false: each frame travels on its own latency draw and overtakes (datagrams over many paths)', () => {
+    const h = networkHarness(21, { latency: { kind: 'uniform', msMin: 1, msMax: 9 }, fifo: false });
+    sendStream(h, 5_000, 10);
+    expect(h.arrivals.filter((a, i) => i > 0 && a.n < h.arrivals[i - 1].n).length).toBeGreaterThan(1000);
+  });
+
+  it('a restarted receiver opens a new connection: its frames are not held behind the old one', () => {
+    const h = networkHarness(24, { latency: { kind: 'constant', ms: 1 } });
+    h.network.setLink(n(1), n(2), { latency: { kind: 'constant', ms: 50 } });
+    h.send(1, 2, 1);
+    h.network.detach(n(2), 'stop');
+    h.attach(2);
+    h.network.setLink(n(1), n(2), { latency: { kind: 'constant', ms: 1 } });
+    h.send(1, 2, 2);
+    h.sim.runUntil(100_000);
+    // The first frame died with the old connection; the second arrived after its own 1 ms.
+    expect(h.arrivals.map((a) => [a.n, a.atUs])).toEqual([[2, 1000]]);
   });
 });
 
