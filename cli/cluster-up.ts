@@ -40,8 +40,12 @@ export async function upCluster(dir: ClusterDir, timeoutMs: number, output: Clus
     await stopNodes(started, STOP_TIMEOUT_MS, output, true);
     return EXIT_FAILED;
   }
+  // Listening is not serving: wait (briefly) for a leader, so the next command a user types works.
+  const leaderWaitMs = Math.min(timeoutMs, LEADER_WAIT_MS);
+  let leader = await waitLeader(all.map((a) => a.node), leaderWaitMs);
   // A member removed through the members API still has its config and data: restarted, it answers as
-  // "removed". Stop it, and mark it so the next `up` does not start it again.
+  // "removed", or (if it never learned of its removal) the leader does not list it. Stop it, and mark
+  // it so that the next `up` does not start it again.
   const removed = recordRemovals(candidates, await probeAll(candidates), output.out);
   const stopping = all.filter((a) => removed.has(a.node));
   if (stopping.length > 0) await stopNodes(stopping, STOP_TIMEOUT_MS, output, false);
@@ -54,9 +58,8 @@ export async function upCluster(dir: ClusterDir, timeoutMs: number, output: Clus
     output.out('no node left to start\n');
     return EXIT_OK;
   }
-  // Listening is not serving: wait (briefly) for a leader, so the next command a user types works.
-  const leader = await waitLeader(members.map((a) => a.node), Math.min(timeoutMs, LEADER_WAIT_MS));
-  output.out(leader === null ? `no leader yet after ${LEADER_WAIT_MS} ms; requests answer CLUSTERDOWN / 503 until one is elected\n` : `leader: node${leader}\n`);
+  if (stopping.some((a) => a.node.config.nodeId === leader)) leader = await waitLeader(members.map((a) => a.node), leaderWaitMs);
+  output.out(leader === null ? `no leader yet after ${leaderWaitMs} ms; requests answer CLUSTERDOWN / 503 until one is elected\n` : `leader: node${leader}\n`);
   return EXIT_OK;
 }
 
