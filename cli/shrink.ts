@@ -12,7 +12,7 @@ import { formatShrinkSummary } from '../sim/shrink/shrink-summary.ts';
 import { integerOption, parseCommandArgs } from './command-args.ts';
 import { reportUserError } from './command-error.ts';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes.ts';
-import { checkOutputFile } from './paths.ts';
+import { checkOutputFile, describeFsError } from './paths.ts';
 import { parseSeed } from './run.ts';
 import { shrinkUsage } from './usage.ts';
 const checkNames = ['linearizability', 'raft-invariants', 'durability', 'liveness', 'assertions', 'exception'];
@@ -56,7 +56,6 @@ export async function shrinkCommand(argv: string[], io: ShrinkIo = processIo): P
     io.out(`kvlab shrink: scenario ${result.original.name} with seed ${result.seed} did not fail (${why}); nothing to shrink\n`);
     return EXIT_FAILED;
   }
-  mkdirSync(dirname(args.outPath), { recursive: true });
   writeFileSync(args.outPath, `${JSON.stringify(minimalScenario(result.shrunk), null, 2)}\n`);
   io.out(formatShrinkSummary(result, args.outPath));
   return EXIT_OK;
@@ -83,7 +82,12 @@ function parseShrinkArgs(argv: string[]): ShrinkArgs | 'help' {
   const seed = values.seed === undefined ? (scenario.seed as number) : parseSeed(values.seed);
   const runsMax = values['runs-max'] === undefined ? shrinkRunsMaxDefault : integerOption('--runs-max', values['runs-max'], 1, Number.MAX_SAFE_INTEGER);
   const outPath = values.out ?? join('runs', `${scenario.name}-shrunk-${seed}.json`);
-  // Checked now: shrinking takes many runs, and its result must not be lost to a bad path.
+  // Checked (and its directory made) now: shrinking takes many runs, and its result must not be lost to a bad path.
   checkOutputFile('--out', outPath, true);
+  try {
+    mkdirSync(dirname(outPath), { recursive: true });
+  } catch (error) {
+    throw new KvlabError('badPath', `--out ${outPath}: cannot create its directory: ${describeFsError(error)}`);
+  }
   return { scenario, seed, outPath, bugs, checks: values.check, runsMax };
 }

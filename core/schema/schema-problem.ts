@@ -112,7 +112,8 @@ export function describeValue(value: unknown): string {
 export function jsonSyntaxWhere(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const position = /position (\d+)/.exec(message);
-  if (!position) return message;
+  // Node quotes the start of the text, line breaks and all: keep the message on one line.
+  if (!position) return message.replace(/\s+/g, ' ');
   const offset = Number(position[1]);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
