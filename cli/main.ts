@@ -1,7 +1,6 @@
 // Dispatches `kvlab <command>`; each command lives in its own module, loaded on demand so that
 // `kvlab node` does not load the simulator, `kvlab run` does not load classic-level, and
 // `kvlab CMD --help` loads nothing but the usage text.
-import { reportUserError } from './command-error.ts';
 import { EXIT_BUG, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 import { usages } from './usage.ts';
 
@@ -43,6 +42,8 @@ export async function main(argv: string[], io: MainIo = processIo): Promise<numb
   try {
     return await (await command.load())(rest);
   } catch (error) {
+    // Loaded only now: the error reporter reads paths and configs, which --help never needs.
+    const { reportUserError } = await import('./command-error.ts');
     try {
       return reportUserError(name, error, io.err);
     } catch {
