@@ -8,7 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (this file lives in cli/). */
 export const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-/** Where `npm install` (prepare) and `npm run build:cli` put the bundle; KVLAB_BUNDLE_DIR overrides it. */
+/**
+ * Where `npm install` (prepare) and `npm run build:cli` put the bundle; KVLAB_BUNDLE_DIR overrides it
+ * (a directory inside the repository: the bundle imports its packages from node_modules).
+ */
 export const BUNDLE_DIR_DEFAULT = join(REPO_ROOT, '.build', 'cli');
 export const MANIFEST_NAME = 'manifest.json';
 export const ENTRY_NAME = 'main.mjs';
