@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sweepCommand } from '../../cli/sweep.ts';
 import { powerLossScenarioJson, tinyScenarioJson } from './tiny-scenarios.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kvlab-sweep-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
