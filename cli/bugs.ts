@@ -1,21 +1,19 @@
 // `kvlab bugs [--json]`: the bug zoo, as a table or as the JSON array CONTRACTS.md promises.
-import { parseArgs } from 'node:util';
 import { BUG_REGISTRY, bugsJson } from '../sim/bugs/registry.ts';
-import { EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
-
-const usage = 'usage: kvlab bugs [--json]';
+import { parseCommandArgs } from './command-args.ts';
+import { reportUserError } from './command-error.ts';
+import { EXIT_OK } from './exit-codes.ts';
+import { bugsUsage } from './usage.ts';
 
 export async function bugsCommand(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  let json: boolean;
+  let parsed;
   try {
-    const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
-    json = values.json ?? false;
+    parsed = parseCommandArgs(argv, { json: { type: 'boolean' } } as const, 0);
   } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    process.stderr.write(`kvlab bugs: ${error.message}\n${usage}\n`);
-    return EXIT_INVALID;
+    return reportUserError('bugs', error, (text) => process.stderr.write(text));
   }
-  out(json ? `${JSON.stringify(bugsJson(), null, 2)}\n` : bugsTable());
+  if (parsed.help) out(`${bugsUsage}\n`);
+  else out(parsed.values.json ? `${JSON.stringify(bugsJson(), null, 2)}\n` : bugsTable());
   return EXIT_OK;
 }
 

@@ -50,7 +50,7 @@ export async function checkCommand(args: string[], output: CommandOutput = proce
     text = readHistoryText(parsed.file);
   } catch (error) {
     if (!(error instanceof KvlabError)) throw error;
-    output.err(`kvlab check: ${error.message}\n${usage}\n`);
+    output.err(`kvlab check: ${error.message} (see kvlab check --help)\n`);
     return EXIT_INVALID;
   }
   let operations: Operation[];

@@ -5,3 +5,5 @@ export const EXIT_FAILED = 1;
 export const EXIT_INVALID = 2;
 /** `kvlab check`: unknown within the search budget. */
 export const EXIT_UNKNOWN = 3;
+/** A bug in kvlab itself (an exception no command expected), BSD's EX_SOFTWARE: never a verdict. */
+export const EXIT_BUG = 70;

@@ -12,8 +12,7 @@ import { streamSink } from '../prod/log/stdout-sink.ts';
 import type { RunningNode, StartNodeOptions } from '../prod/node/start-node.ts';
 import { StopSignals, type SignalSource } from '../prod/node/stop-signals.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
-
-const usage = 'usage: kvlab node --config FILE.json';
+import { nodeUsage } from './usage.ts';
 
 /** After the node closed everything, a handle left open must not keep the process alive. */
 const EXIT_GUARD_MS = 3_000;
@@ -66,11 +65,16 @@ async function runNode(args: string[], session: Session): Promise<number> {
   const { io } = session;
   let config: ProdNodeConfig;
   try {
-    config = loadNodeConfig(parseArgs(args));
+    const parsed = parseArgs(args);
+    if (parsed.help) {
+      io.stdout.write(`${nodeUsage}\n`);
+      return EXIT_OK;
+    }
+    config = loadNodeConfig(parsed.file);
   } catch (error) {
     if (!(error instanceof KvlabError)) throw error;
     session.logs.current.error(error instanceof ConfigError ? 'node.configInvalid' : 'node.badArgs', { error: error.message });
-    io.stderr(`kvlab node: ${error.message}\n${error instanceof ConfigError ? '' : `${usage}\n`}`);
+    io.stderr(`kvlab node: ${error.message}${error instanceof ConfigError ? '' : ' (see kvlab node --help)'}\n`);
     return EXIT_INVALID;
   }
   const log = new JsonLog({ node: config.nodeId, level: config.logLevel, sink: session.sink, wallMs: Date.now });
@@ -90,16 +94,20 @@ async function runNode(args: string[], session: Session): Promise<number> {
   return runUntilStopped(node, session.signals, log);
 }
 
-function parseArgs(args: readonly string[]): string {
+/** The config file named by the arguments, or a request for the usage. */
+function parseArgs(args: readonly string[]): { help: true } | { help: false; file: string } {
   let file: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--config' || arg === '-c') file = args[++i];
-    else if (arg.startsWith('--config=')) file = arg.slice('--config='.length);
-    else throw new KvlabError('invalid-args', `unexpected argument '${arg}'`);
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--config' || arg === '-c') {
+      file = args[++i];
+      if (file === undefined || file.startsWith('-')) throw new KvlabError('invalid-args', `${arg} needs a value (the node's config file)`);
+    } else if (arg.startsWith('--config=')) file = arg.slice('--config='.length);
+    else throw new KvlabError('invalid-args', arg.startsWith('-') ? `unknown option '${arg}'` : `unexpected argument '${arg}'`);
   }
   if (!file) throw new KvlabError('invalid-args', 'missing --config FILE.json');
-  return file;
+  return { help: false, file };
 }
 
 /** Resolves with the exit code: 0 after a graceful stop, 1 when the node gave up or was forced. */

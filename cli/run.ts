@@ -3,7 +3,6 @@
 // the last line printed is the command that reproduces the run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { KvlabError } from '../core/types.ts';
 import { validateBugNames } from '../sim/bugs/registry.ts';
 import { runScenario } from '../sim/run/run-scenario.ts';
@@ -12,9 +11,11 @@ import { formatSummary } from '../sim/run/summary.ts';
 import { loadDefaultScenario, loadScenario } from '../sim/scenario/load.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
 import { writeTimelineHtml } from '../viz/server/export-html.ts';
-import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
-
-const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]';
+import { parseCommandArgs } from './command-args.ts';
+import { reportUserError } from './command-error.ts';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes.ts';
+import { checkOutputDir, describeFsError } from './paths.ts';
+import { runUsage } from './usage.ts';
 
 interface RunArgs {
   readonly scenarioPath: string | undefined;
@@ -26,15 +27,18 @@ interface RunArgs {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  let args: RunArgs;
+  let args: RunArgs | 'help';
   try {
     args = parseRunArgs(argv);
+    if (args !== 'help') prepareDir(args.outDir);
   } catch (error) {
-    if (!(error instanceof KvlabError) && !(error instanceof TypeError)) throw error;
-    process.stderr.write(`kvlab run: ${error.message}\n${usage}\n`);
-    return EXIT_INVALID;
+    return reportUserError('run', error, (text) => process.stderr.write(text));
   }
-  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath: join(prepareDir(args.outDir), 'trace.jsonl') });
+  if (args === 'help') {
+    process.stdout.write(`${runUsage}\n`);
+    return EXIT_OK;
+  }
+  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath: join(args.outDir, 'trace.jsonl') });
   await writeArtifacts(args.outDir, result);
   process.stdout.write(formatSummary(result, args.outDir));
   if (result.report.verdict === 'pass') return EXIT_OK;
@@ -42,13 +46,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   return EXIT_FAILED;
 }
 
-function parseRunArgs(argv: string[]): RunArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' } },
-  });
-  if (positionals.length > 1) throw new KvlabError('usage', `expected at most one scenario file, got ${positionals.length}`);
+function parseRunArgs(argv: string[]): RunArgs | 'help' {
+  const options = { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' } } as const;
+  const { values, positionals, help } = parseCommandArgs(argv, options, 1);
+  if (help) return 'help';
   const scenarioPath = positionals[0];
   const scenario = scenarioPath ? loadScenario(scenarioPath) : loadDefaultScenario();
   const seed = values.seed === undefined ? (scenario.seed ?? 1) : parseSeed(values.seed);
@@ -61,9 +62,14 @@ export function parseSeed(text: string): number {
   return Number(text);
 }
 
-function prepareDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
+/** Checked and created before the run, so a bad --out costs a one-line error, not a finished run. */
+function prepareDir(dir: string): void {
+  checkOutputDir('--out', dir);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new KvlabError('badPath', `--out ${dir}: cannot create the directory: ${describeFsError(error)}`);
+  }
 }
 
 async function writeArtifacts(dir: string, result: RunResult): Promise<void> {

@@ -2,7 +2,6 @@
 // writes a smaller scenario that still fails the same check(s) with the same seed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { KvlabError } from '../core/types.ts';
 import { validateBugNames } from '../sim/bugs/registry.ts';
 import { loadScenario } from '../sim/scenario/load.ts';
@@ -10,10 +9,12 @@ import type { Scenario } from '../sim/scenario/schema.ts';
 import { shrink, shrinkRunsMaxDefault } from '../sim/shrink/shrink.ts';
 import { minimalScenario } from '../sim/shrink/minimal-scenario.ts';
 import { formatShrinkSummary } from '../sim/shrink/shrink-summary.ts';
-import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
+import { integerOption, parseCommandArgs } from './command-args.ts';
+import { reportUserError } from './command-error.ts';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes.ts';
+import { checkOutputFile, describeFsError } from './paths.ts';
 import { parseSeed } from './run.ts';
-
-const usage = 'usage: kvlab shrink SCENARIO.json --seed N [--out FILE] [--bug NAME]... [--check NAME]... [--runs-max N]';
+import { shrinkUsage } from './usage.ts';
 const checkNames = ['linearizability', 'raft-invariants', 'durability', 'liveness', 'assertions', 'exception'];
 
 export interface ShrinkIo {
@@ -33,13 +34,15 @@ interface ShrinkArgs {
 }
 
 export async function shrinkCommand(argv: string[], io: ShrinkIo = processIo): Promise<number> {
-  let args: ShrinkArgs;
+  let args: ShrinkArgs | 'help';
   try {
     args = parseShrinkArgs(argv);
   } catch (error) {
-    if (!(error instanceof KvlabError) && !(error instanceof TypeError)) throw error;
-    io.err(`kvlab shrink: ${error.message}\n${usage}\n`);
-    return EXIT_INVALID;
+    return reportUserError('shrink', error, io.err);
+  }
+  if (args === 'help') {
+    io.out(`${shrinkUsage}\n`);
+    return EXIT_OK;
   }
   const result = shrink(args.scenario, args.seed, {
     bugs: args.bugs,
@@ -53,25 +56,22 @@ export async function shrinkCommand(argv: string[], io: ShrinkIo = processIo): P
     io.out(`kvlab shrink: scenario ${result.original.name} with seed ${result.seed} did not fail (${why}); nothing to shrink\n`);
     return EXIT_FAILED;
   }
-  mkdirSync(dirname(args.outPath), { recursive: true });
   writeFileSync(args.outPath, `${JSON.stringify(minimalScenario(result.shrunk), null, 2)}\n`);
   io.out(formatShrinkSummary(result, args.outPath));
   return EXIT_OK;
 }
 
-function parseShrinkArgs(argv: string[]): ShrinkArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      bug: { type: 'string', multiple: true },
-      check: { type: 'string', multiple: true },
-      'runs-max': { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}`);
+function parseShrinkArgs(argv: string[]): ShrinkArgs | 'help' {
+  const options = {
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    bug: { type: 'string', multiple: true },
+    check: { type: 'string', multiple: true },
+    'runs-max': { type: 'string' },
+  } as const;
+  const { values, positionals, help } = parseCommandArgs(argv, options, Number.POSITIVE_INFINITY);
+  if (help) return 'help';
+  if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.map((p) => `'${p}'`).join(', ')}` : ''}`);
   const bugs = values.bug ?? [];
   validateBugNames(bugs);
   for (const check of values.check ?? []) {
@@ -80,12 +80,14 @@ function parseShrinkArgs(argv: string[]): ShrinkArgs {
   const scenario = loadScenario(positionals[0]);
   if (values.seed === undefined && scenario.seed === undefined) throw new KvlabError('usage', '--seed N is required (the scenario names no seed)');
   const seed = values.seed === undefined ? (scenario.seed as number) : parseSeed(values.seed);
-  const runsMax = values['runs-max'] === undefined ? shrinkRunsMaxDefault : parseRunsMax(values['runs-max']);
-  return { scenario, seed, outPath: values.out ?? join('runs', `${scenario.name}-shrunk-${seed}.json`), bugs, checks: values.check, runsMax };
-}
-
-function parseRunsMax(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || !Number.isSafeInteger(n)) throw new KvlabError('usage', `--runs-max: found ${JSON.stringify(text)}; expected an integer >= 1`);
-  return n;
+  const runsMax = values['runs-max'] === undefined ? shrinkRunsMaxDefault : integerOption('--runs-max', values['runs-max'], 1, Number.MAX_SAFE_INTEGER);
+  const outPath = values.out ?? join('runs', `${scenario.name}-shrunk-${seed}.json`);
+  // Checked (and its directory made) now: shrinking takes many runs, and its result must not be lost to a bad path.
+  checkOutputFile('--out', outPath, true);
+  try {
+    mkdirSync(dirname(outPath), { recursive: true });
+  } catch (error) {
+    throw new KvlabError('badPath', `--out ${outPath}: cannot create its directory: ${describeFsError(error)}`);
+  }
+  return { scenario, seed, outPath, bugs, checks: values.check, runsMax };
 }

@@ -1,7 +1,6 @@
 // `kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure] [--stop-on-violation]`: many seeds
 // of one scenario on worker threads, a progress bar on stderr, and a summary of failures by check with
 // the command that reproduces each.
-import { parseArgs } from 'node:util';
 import { KvlabError } from '../core/types.ts';
 import { validateBugNames } from '../sim/bugs/registry.ts';
 import { loadScenario } from '../sim/scenario/load.ts';
@@ -10,9 +9,10 @@ import { ProgressReporter, type ProgressStream } from '../sim/sweep/progress.ts'
 import { formatSeedRange, parseSeedRange, type SeedRange } from '../sim/sweep/seed-range.ts';
 import { formatSweepSummary } from '../sim/sweep/summary.ts';
 import { sweep, sweepWorkersMax } from '../sim/sweep/sweep.ts';
-import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
-
-const usage = 'usage: kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure] [--stop-on-violation]';
+import { integerOption, parseCommandArgs } from './command-args.ts';
+import { reportUserError } from './command-error.ts';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes.ts';
+import { sweepUsage } from './usage.ts';
 
 export interface SweepIo {
   out(text: string): void;
@@ -32,13 +32,15 @@ interface SweepArgs {
 }
 
 export async function sweepCommand(argv: string[], io: SweepIo = processIo): Promise<number> {
-  let args: SweepArgs;
+  let args: SweepArgs | 'help';
   try {
     args = parseSweepArgs(argv);
   } catch (error) {
-    if (!(error instanceof KvlabError) && !(error instanceof TypeError)) throw error;
-    io.err.write(`kvlab sweep: ${error.message}\n${usage}\n`);
-    return EXIT_INVALID;
+    return reportUserError('sweep', error, (text) => io.err.write(text));
+  }
+  if (args === 'help') {
+    io.out(`${sweepUsage}\n`);
+    return EXIT_OK;
   }
   const progress = new ProgressReporter(io.err, `sweep ${args.scenario.name} ${formatSeedRange(args.seeds)}`);
   const result = await sweep(
@@ -52,32 +54,22 @@ export async function sweepCommand(argv: string[], io: SweepIo = processIo): Pro
   return result.failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-function parseSweepArgs(argv: string[]): SweepArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seeds: { type: 'string' },
-      workers: { type: 'string' },
-      bug: { type: 'string', multiple: true },
-      'stop-on-failure': { type: 'boolean' },
-      'stop-on-violation': { type: 'boolean' },
-    },
-  });
-  if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}`);
+function parseSweepArgs(argv: string[]): SweepArgs | 'help' {
+  const options = {
+    seeds: { type: 'string' },
+    workers: { type: 'string' },
+    bug: { type: 'string', multiple: true },
+    'stop-on-failure': { type: 'boolean' },
+    'stop-on-violation': { type: 'boolean' },
+  } as const;
+  const { values, positionals, help } = parseCommandArgs(argv, options, Number.POSITIVE_INFINITY);
+  if (help) return 'help';
+  if (positionals.length !== 1) throw new KvlabError('usage', `expected one scenario file, got ${positionals.length}${positionals.length > 0 ? `: ${positionals.map((p) => `'${p}'`).join(', ')}` : ''}`);
   if (values.seeds === undefined) throw new KvlabError('usage', '--seeds A..B is required (e.g. --seeds 1..100)');
   const seeds = parseSeedRange(values.seeds);
   const bugs = values.bug ?? [];
   validateBugNames(bugs);
   const scenarioPath = positionals[0];
   const scenario = loadScenario(scenarioPath);
-  return { scenarioPath, scenario, seeds, workers: values.workers === undefined ? undefined : parseWorkers(values.workers), bugs, stopOnFailure: values['stop-on-failure'] ?? false, stopOnViolation: values['stop-on-violation'] ?? false };
-}
-
-function parseWorkers(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > sweepWorkersMax) {
-    throw new KvlabError('usage', `--workers: found ${JSON.stringify(text)}; expected an integer from 1 to ${sweepWorkersMax}`);
-  }
-  return n;
+  return { scenarioPath, scenario, seeds, workers: values.workers === undefined ? undefined : integerOption('--workers', values.workers, 1, sweepWorkersMax), bugs, stopOnFailure: values['stop-on-failure'] ?? false, stopOnViolation: values['stop-on-violation'] ?? false };
 }

@@ -6,20 +6,16 @@ import { KvlabError } from '../core/types.ts';
 import { exportRunFiles, renderTimelineHtml, writeTimelineHtml } from '../viz/server/export-html.ts';
 import { resolveRunFiles, type RunFiles } from '../viz/server/run-files.ts';
 import { startVizServer, type InMemoryRun } from '../viz/server/serve.ts';
-import { EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
+import { reportUserError } from './command-error.ts';
+import { EXIT_OK } from './exit-codes.ts';
+import { checkOutputFile } from './paths.ts';
+import { vizPortDefault, vizUsage } from './usage.ts';
 
 export { renderTimelineHtml, writeTimelineHtml };
 
 /** Documented default; if it is taken (and no --port was given) a free port is used instead. */
-export const vizPortDefault = 7370;
+export { vizPortDefault };
 const headBytesMax = 64 * 1024;
-
-const usage = `usage: kvlab viz [DIR or TRACE] [--port P] [--export FILE.html] [--demo]
-  DIR          a run directory (trace.jsonl, history.jsonl, report.json); default: the newest under runs/
-  TRACE        a trace.jsonl file (history.jsonl and report.json beside it are used when present)
-  --port P     serve on 127.0.0.1:P (default ${vizPortDefault}, or a free port if that one is taken; 0: any free port)
-  --export F   write one self-contained HTML file F instead of serving
-  --demo       show a synthetic run (for trying the timeline without a simulated run)`;
 
 interface VizArgs {
   readonly target?: string;
@@ -85,19 +81,16 @@ export async function vizCommand(args: string[]): Promise<number> {
   try {
     const parsed = parseVizArgs(args);
     if (parsed.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(`${vizUsage}\n`);
       return EXIT_OK;
     }
+    if (parsed.exportFile !== undefined) checkOutputFile('--export', parsed.exportFile, false);
     const run: RunFiles | InMemoryRun = parsed.demo ? await demoRun() : resolveRunFiles(parsed.target);
     if (!('inMemory' in run)) checkTraceHeader(run.trace);
     if (parsed.exportFile !== undefined) return await exportTo(run, parsed.exportFile);
     return await serveUntilStopped(run, parsed.port);
   } catch (error) {
-    if (error instanceof KvlabError) {
-      process.stderr.write(`kvlab viz: ${error.message}\n${error.code === 'badArgument' ? `${usage}\n` : ''}`);
-      return EXIT_INVALID;
-    }
-    throw error;
+    return reportUserError('viz', error, (text) => process.stderr.write(text));
   }
 }
 
@@ -118,6 +111,7 @@ async function serveUntilStopped(run: RunFiles | InMemoryRun, port: number | und
     server = await startVizServer({ run, port: port ?? vizPortDefault });
   } catch (error) {
     const code = (error as { code?: string }).code;
+    if (code === 'EACCES') throw new KvlabError('badArgument', `--port ${port}: not allowed to listen there (EACCES); pick a port above 1023`);
     if (code !== 'EADDRINUSE') throw error;
     if (port !== undefined) throw new KvlabError('portInUse', `port ${port} on 127.0.0.1 is in use; pick another with --port, or --port 0 for any free port`);
     server = await startVizServer({ run, port: 0 });

@@ -2,7 +2,7 @@
 // what was found and what is allowed. Shared by every JSON file format a user writes (scenarios,
 // production node configs) so their error messages read the same. Pure: no I/O.
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Value, type ValueError } from '@sinclair/typebox/value';
 
 export interface SchemaProblem {
   /** Dotted field path with [i] for array items; '' for the top level. */
@@ -16,12 +16,29 @@ export function firstSchemaProblem(schema: TSchema, value: unknown): SchemaProbl
   return firstProblemAt(schema, value, '');
 }
 
+/**
+ * Every problem of `value` against `schema`, one per field, at most `problemsMax` (a file with many
+ * mistakes is reported at once, not one edit-and-retry at a time).
+ */
+export function schemaProblems(schema: TSchema, value: unknown, problemsMax: number): SchemaProblem[] {
+  const problems = new Map<string, SchemaProblem>();
+  for (const error of Value.Errors(schema, value)) {
+    if (problems.size >= problemsMax) break;
+    const problem = problemOf(error, '');
+    if (!problems.has(problem.path)) problems.set(problem.path, problem);
+  }
+  return [...problems.values()];
+}
+
 function firstProblemAt(schema: TSchema, value: unknown, prefix: string): SchemaProblem | undefined {
   const error = Value.Errors(schema, value).First();
-  if (!error) return undefined;
+  return error ? problemOf(error, prefix) : undefined;
+}
+
+function problemOf(error: ValueError, prefix: string): SchemaProblem {
   const path = prefix + error.path;
   const variant = matchingVariant(error.schema, error.value);
-  if (variant) return firstProblemAt(variant, error.value, path);
+  if (variant) return firstProblemAt(variant, error.value, path) ?? { path: fieldPath(path), found: describeValue(error.value), allowed: allowedText(error.schema, error.message) };
   const tag = discriminant(error.schema);
   if (tag && typeof error.value === 'object' && error.value !== null) {
     const found = (error.value as Record<string, unknown>)[tag.key];
@@ -95,7 +112,8 @@ export function describeValue(value: unknown): string {
 export function jsonSyntaxWhere(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const position = /position (\d+)/.exec(message);
-  if (!position) return message;
+  // Node quotes the start of the text, line breaks and all: keep the message on one line.
+  if (!position) return message.replace(/\s+/g, ' ');
   const offset = Number(position[1]);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;

@@ -3,12 +3,15 @@
 // directory exists or can be created before anything else starts.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, parseNodeConfig, type ProdNodeConfig } from './validate.ts';
+import { ConfigError, type ConfigProblem, parseNodeConfig, type ProdNodeConfig } from './validate.ts';
 
 /** Ancestors examined while looking for the directory a missing data directory would be created in. */
 const ANCESTORS_MAX = 256;
 
-/** The config at `path`, with `dataDir` made absolute. Throws ConfigError naming the file and field. */
+/**
+ * The config at `path`, with `dataDir` made absolute. Throws a ConfigError naming the file and every
+ * problem found, the data directory's included.
+ */
 export function loadNodeConfig(path: string): ProdNodeConfig {
   let text: string;
   try {
@@ -16,11 +19,27 @@ export function loadNodeConfig(path: string): ProdNodeConfig {
   } catch (error) {
     throw new ConfigError(path, '', `no readable file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'expected a JSON config file');
   }
-  const config = parseNodeConfig(text, path);
-  const dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(dirname(resolve(path)), config.dataDir);
-  const problem = dataDirProblem(dataDir);
-  if (problem) throw new ConfigError(path, 'dataDir', JSON.stringify(config.dataDir), `expected a directory this process can create or write (${problem})`);
+  let config: ProdNodeConfig | undefined;
+  const problems: ConfigProblem[] = [];
+  try {
+    config = parseNodeConfig(text, path);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const written = config?.dataDir ?? dataDirWritten(text, problems);
+  const dataDir = written === undefined ? undefined : isAbsolute(written) ? written : resolve(dirname(resolve(path)), written);
+  const problem = dataDir === undefined ? null : dataDirProblem(dataDir);
+  if (problem) problems.push({ field: 'dataDir', found: JSON.stringify(written), allowed: `expected a directory this process can create or write (${problem})` });
+  if (problems.length > 0 || config === undefined || dataDir === undefined) throw new ConfigError(path, problems);
   return { ...config, dataDir };
+}
+
+/** The data directory an invalid file names, when that field itself is fine (so its problem is reported too). */
+function dataDirWritten(text: string, problems: readonly ConfigProblem[]): string | undefined {
+  if (problems.some((p) => p.field === '' || p.field === 'dataDir')) return undefined;
+  const raw = JSON.parse(text) as { dataDir?: unknown };
+  return typeof raw.dataDir === 'string' && raw.dataDir !== '' ? raw.dataDir : undefined;
 }
 
 /** Why `dir` cannot serve as a data directory, or null when it can. */

@@ -2,15 +2,45 @@
 // found and what is allowed. Schema checks come from TypeBox (through core/schema, shared with the
 // scenario format); the cross-field rules a schema cannot say follow, with etcd's as a floor.
 import { Value } from '@sinclair/typebox/value';
-import { describeValue, firstSchemaProblem, jsonSyntaxWhere } from '../../core/schema/schema-problem.ts';
+import { describeValue, jsonSyntaxWhere, schemaProblems } from '../../core/schema/schema-problem.ts';
 import { KvlabError, nodeId, type NodeId } from '../../core/types.ts';
 import { formatHostPort, type HostPort, parseHostPort, parseListenAddress } from './address.ts';
 import { electionTimeoutMsMax, heartbeatsPerElectionMin, type LogLevel, type NodeConfigFile, NodeConfigFileSpec } from './schema.ts';
 
+/** One thing wrong in a config file: the field, what was found there, what is allowed. */
+export interface ConfigProblem {
+  /** Dotted path ("raft.electionTicks"); '' for the file as a whole. */
+  readonly field: string;
+  readonly found: string;
+  readonly allowed: string;
+}
+
+/** Problems reported from one file at most (the rest are counted). */
+export const configProblemsMax = 20;
+
+/**
+ * Every problem found in one config file, so that a user fixes them in one edit. The message has one
+ * line per problem, each naming the file; `field`, `found` and `allowed` describe the first.
+ */
 export class ConfigError extends KvlabError {
-  constructor(readonly file: string, readonly field: string, readonly found: string, readonly allowed: string) {
-    super('invalid-config', `${file}: ${field || '(top level)'}: found ${found}; ${allowed}`);
+  readonly field: string;
+  readonly found: string;
+  readonly allowed: string;
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(file: string, problems: readonly ConfigProblem[]);
+  constructor(file: string, field: string, found: string, allowed: string);
+  constructor(readonly file: string, fieldOrProblems: string | readonly ConfigProblem[], found = '', allowed = '') {
+    const problems = typeof fieldOrProblems === 'string' ? [{ field: fieldOrProblems, found, allowed }] : fieldOrProblems;
+    if (problems.length === 0) throw new Error('ConfigError needs at least one problem');
+    super('invalid-config', problems.map((p) => problemLine(file, p)).join('\n'));
+    this.problems = problems;
+    ({ field: this.field, found: this.found, allowed: this.allowed } = problems[0]);
   }
+}
+
+function problemLine(file: string, problem: ConfigProblem): string {
+  return `${file}: ${problem.field || '(top level)'}: found ${problem.found}; ${problem.allowed}`;
 }
 
 export interface ClusterMember {
@@ -59,20 +89,32 @@ export function validateNodeConfig(raw: unknown, file: string): ProdNodeConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, '', describeValue(raw), 'expected a JSON object');
   }
-  if ('bugs' in raw) {
-    throw new ConfigError(file, 'bugs', describeValue((raw as Record<string, unknown>).bugs), 'bug-zoo switches exist only in the simulator (kvlab run --bug); remove the field');
+  const problems: ConfigProblem[] = [];
+  const fields = Value.Clone(raw) as Record<string, unknown>;
+  if ('bugs' in fields) {
+    problems.push({ field: 'bugs', found: describeValue(fields.bugs), allowed: 'bug-zoo switches exist only in the simulator (kvlab run --bug); remove the field' });
+    delete fields.bugs;
   }
-  const withDefaults = Value.Default(NodeConfigFileSpec, Value.Clone(raw));
-  const problem = firstSchemaProblem(NodeConfigFileSpec, withDefaults);
-  if (problem) throw new ConfigError(file, problem.path, problem.found, problem.allowed);
+  const withDefaults = Value.Default(NodeConfigFileSpec, fields);
+  problems.push(...schemaProblems(NodeConfigFileSpec, withDefaults, configProblemsMax).map((p) => ({ field: p.path, found: p.found, allowed: p.allowed })));
+  // The rules across fields read typed values: each runs when the sections it reads have the right shape.
   const spec = withDefaults as NodeConfigFile;
-  const config = resolve(spec);
-  checkRaftTiming(spec, file);
-  checkAddresses(config, file);
-  checkMembership(config, spec, file);
-  checkLimits(spec, file);
+  const badSections = new Set(problems.map((p) => /^[A-Za-z$]*/.exec(p.field)?.[0] ?? ''));
+  const sound = (...sections: string[]) => !badSections.has('') && sections.every((section) => !badSections.has(section));
+  const report: Report = (field, value, allowed) => problems.push({ field, found: describeValue(value), allowed });
+  if (sound('raft', 'snapshot')) checkRaftTiming(spec, report);
+  if (sound('limits')) checkLimits(spec, report);
+  const config = sound('nodeId', 'clusterId', 'dataDir', 'listen', 'initialCluster', 'join') ? resolve(spec) : undefined;
+  if (config) {
+    checkAddresses(config, report);
+    checkMembership(config, spec, report);
+  }
+  if (problems.length > 0 || config === undefined) throw new ConfigError(file, problems.slice(0, configProblemsMax));
   return config;
 }
+
+/** Records one problem: the field, the value found there, what is allowed. */
+type Report = (field: string, found: unknown, allowed: string) => void;
 
 function resolve(spec: NodeConfigFile): ProdNodeConfig {
   return {
@@ -92,74 +134,70 @@ function resolve(spec: NodeConfigFile): ProdNodeConfig {
   };
 }
 
-function fail(file: string, field: string, found: unknown, allowed: string): never {
-  throw new ConfigError(file, field, describeValue(found), allowed);
-}
-
-function checkRaftTiming(spec: NodeConfigFile, file: string): void {
+function checkRaftTiming(spec: NodeConfigFile, fail: Report): void {
   const { tickMs, electionTicks, heartbeatTicks, leaseDriftTicksMax, reads } = spec.raft;
   if (electionTicks < heartbeatsPerElectionMin * heartbeatTicks) {
-    fail(file, 'raft.electionTicks', electionTicks, `expected at least ${heartbeatsPerElectionMin} × raft.heartbeatTicks (${heartbeatsPerElectionMin * heartbeatTicks}): a follower must miss several heartbeats before it starts an election`);
+    fail('raft.electionTicks', electionTicks, `expected at least ${heartbeatsPerElectionMin} × raft.heartbeatTicks (${heartbeatsPerElectionMin * heartbeatTicks}): a follower must miss several heartbeats before it starts an election`);
   }
   if (electionTicks * tickMs > electionTimeoutMsMax) {
-    fail(file, 'raft.electionTicks', electionTicks, `expected raft.electionTicks × raft.tickMs (${tickMs}) <= ${electionTimeoutMsMax} ms`);
+    fail('raft.electionTicks', electionTicks, `expected raft.electionTicks × raft.tickMs (${tickMs}) <= ${electionTimeoutMsMax} ms`);
   }
   if (reads === 'lease' && leaseDriftTicksMax >= electionTicks) {
-    fail(file, 'raft.leaseDriftTicksMax', leaseDriftTicksMax, `expected fewer than raft.electionTicks (${electionTicks}) with reads "lease"`);
+    fail('raft.leaseDriftTicksMax', leaseDriftTicksMax, `expected fewer than raft.electionTicks (${electionTicks}) with reads "lease"`);
   }
   if (spec.snapshot.trailingEntries > spec.snapshot.entries) {
-    fail(file, 'snapshot.trailingEntries', spec.snapshot.trailingEntries, `expected at most snapshot.entries (${spec.snapshot.entries})`);
+    fail('snapshot.trailingEntries', spec.snapshot.trailingEntries, `expected at most snapshot.entries (${spec.snapshot.entries})`);
   }
 }
 
-function checkAddresses(config: ProdNodeConfig, file: string): void {
+function checkAddresses(config: ProdNodeConfig, fail: Report): void {
   const names = ['resp', 'http', 'raft'] as const;
   for (const name of names) {
-    if (config.listen[name].port < 1 || config.listen[name].port > 65535) fail(file, `listen.${name}`, formatHostPort(config.listen[name]), 'expected a port from 1 to 65535');
+    if (config.listen[name].port < 1 || config.listen[name].port > 65535) fail(`listen.${name}`, formatHostPort(config.listen[name]), 'expected a port from 1 to 65535');
   }
   for (let i = 0; i < names.length; i++) {
     for (let j = 0; j < i; j++) {
       const a = config.listen[names[j]];
       const b = config.listen[names[i]];
-      if (a.port === b.port) fail(file, `listen.${names[i]}`, formatHostPort(b), `expected a port other than listen.${names[j]}'s (${a.port}): each protocol needs its own port`);
+      if (a.port === b.port) fail(`listen.${names[i]}`, formatHostPort(b), `expected a port other than listen.${names[j]}'s (${a.port}): each protocol needs its own port`);
     }
   }
   config.initialCluster.forEach((member, i) => {
-    if (member.raft.port < 1 || member.raft.port > 65535) fail(file, `initialCluster[${i}].raftAddr`, formatHostPort(member.raft), 'expected a port from 1 to 65535');
+    if (member.raft.port < 1 || member.raft.port > 65535) fail(`initialCluster[${i}].raftAddr`, formatHostPort(member.raft), 'expected a port from 1 to 65535');
     for (const field of ['respAddr', 'httpAddr'] as const) {
       const port = member[field] === '' ? 1 : parseHostPort(member[field]).port;
-      if (port < 1 || port > 65535) fail(file, `initialCluster[${i}].${field}`, member[field], 'expected a port from 1 to 65535');
+      if (port < 1 || port > 65535) fail(`initialCluster[${i}].${field}`, member[field], 'expected a port from 1 to 65535');
     }
   });
 }
 
-function checkMembership(config: ProdNodeConfig, spec: NodeConfigFile, file: string): void {
+function checkMembership(config: ProdNodeConfig, spec: NodeConfigFile, fail: Report): void {
   const seenIds = new Map<number, number>();
   const seenRaft = new Map<string, number>();
   config.initialCluster.forEach((member, i) => {
     const sameId = seenIds.get(member.id);
-    if (sameId !== undefined) fail(file, `initialCluster[${i}].id`, member.id, `expected an id not used by initialCluster[${sameId}]`);
+    if (sameId !== undefined) fail(`initialCluster[${i}].id`, member.id, `expected an id not used by initialCluster[${sameId}]`);
     seenIds.set(member.id, i);
     const address = formatHostPort(member.raft);
     const sameAddress = seenRaft.get(address);
-    if (sameAddress !== undefined) fail(file, `initialCluster[${i}].raftAddr`, address, `expected an address not used by initialCluster[${sameAddress}]`);
+    if (sameAddress !== undefined) fail(`initialCluster[${i}].raftAddr`, address, `expected an address not used by initialCluster[${sameAddress}]`);
     seenRaft.set(address, i);
   });
   const selfIndex = config.initialCluster.findIndex((m) => m.id === config.nodeId);
   const ids = config.initialCluster.map((m) => m.id).join(', ');
   if (!config.join && selfIndex < 0) {
-    fail(file, 'nodeId', config.nodeId, `expected one of the initialCluster ids (${ids}), or "join": true for a node added to a running cluster`);
+    fail('nodeId', config.nodeId, `expected one of the initialCluster ids (${ids}), or "join": true for a node added to a running cluster`);
   }
   if (config.join && config.initialCluster.every((m) => m.id === config.nodeId)) {
-    fail(file, 'initialCluster', spec.initialCluster, 'expected at least one running member other than this node when "join" is true');
+    fail('initialCluster', spec.initialCluster, 'expected at least one running member other than this node when "join" is true');
   }
   if (selfIndex >= 0 && config.initialCluster[selfIndex].raft.port !== config.listen.raft.port) {
     const self = config.initialCluster[selfIndex];
-    fail(file, `initialCluster[${selfIndex}].raftAddr`, formatHostPort(self.raft), `expected port ${config.listen.raft.port} of listen.raft: peers reach this node there`);
+    fail(`initialCluster[${selfIndex}].raftAddr`, formatHostPort(self.raft), `expected port ${config.listen.raft.port} of listen.raft: peers reach this node there`);
   }
 }
 
-function checkLimits(spec: NodeConfigFile, file: string): void {
+function checkLimits(spec: NodeConfigFile, fail: Report): void {
   const { keyBytesMax, requestBytesMax } = spec.limits;
-  if (keyBytesMax > requestBytesMax) fail(file, 'limits.keyBytesMax', keyBytesMax, `expected at most limits.requestBytesMax (${requestBytesMax})`);
+  if (keyBytesMax > requestBytesMax) fail('limits.keyBytesMax', keyBytesMax, `expected at most limits.requestBytesMax (${requestBytesMax})`);
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../cli/check.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, EXIT_UNKNOWN } from '../../cli/exit-codes.ts';
 import { history } from './history-dsl.ts';
@@ -19,8 +19,12 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function tempFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kvlab-check-'));
+  tempDirs.push(dir);
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -129,7 +133,7 @@ describe('kvlab check', () => {
       const { code, err } = await run(args);
       expect(code, args.join(' ')).toBe(EXIT_INVALID);
       expect(err, args.join(' ')).toMatch(message);
-      expect(err).toContain('usage: kvlab check');
+      expect(err.trim().split('\n'), 'one line').toHaveLength(1);
     }
   });
 });

@@ -1,7 +1,7 @@
 // Stopping a simulated run at its first online violation: the verdict and the first violation are the
 // ones the full run finds, the checks that need the whole run are skipped, a run with no violation is
 // unchanged, and the option reaches the runs through a sweep and the CLI.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,9 +103,21 @@ describe('stop on violation through a sweep and the CLI', () => {
 
   it('kvlab run --stop-on-violation writes a report that says where it stopped', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kvlab-stop-'));
-    const code = await runCommand([join(root, scenarioPath), '--seed', String(seed), '--bug', bug, '--stop-on-violation', '--out', out]);
+    // The run's summary goes to stdout: captured, so it does not land in the test output.
+    const write = process.stdout.write;
+    let printed = '';
+    process.stdout.write = ((chunk: string | Uint8Array) => ((printed += String(chunk)), true)) as typeof process.stdout.write;
+    let code: number;
+    let report: Report;
+    try {
+      code = await runCommand([join(root, scenarioPath), '--seed', String(seed), '--bug', bug, '--stop-on-violation', '--out', out]);
+      report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    } finally {
+      process.stdout.write = write;
+      rmSync(out, { recursive: true, force: true });
+    }
     expect(code).toBe(1);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    expect(printed).toContain('verdict');
     expect(report.stoppedAtMs, repro).toBeGreaterThan(0);
     expect(report.checks.find((c) => c.name === 'liveness')?.verdict).toBe('skipped');
   });

@@ -19,6 +19,6 @@ export async function openTimeline(browser: Browser, url: string, viewport = { w
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __kvlabViz?: { ready?: boolean } }).__kvlabViz?.ready === true, null, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { __kvlabViz?: { ready?: boolean } }).__kvlabViz?.ready === true, null, { timeout: 120_000 });
   return { page, errors };
 }

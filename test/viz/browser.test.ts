@@ -2,7 +2,7 @@
 // violation; scrubbing, stepping, shortcuts, filters and deep links work; a broken trace shows where
 // and why it is broken. The run is a real simulated run that catches a bug-zoo bug, unless
 // KVLAB_VIZ_E2E_RUN names a run directory (e.g. one written by `kvlab run`).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,8 +17,8 @@ import { traceText, send, deliver } from './trace-builder.ts';
 
 if (chromiumMissing) console.warn(chromiumMissingMessage);
 
-/** Where the screenshot goes; look at it to judge the page as a user would. */
-export const screenshotPath = join(tmpdir(), 'kvlab-viz-e2e', 'timeline.png');
+/** KVLAB_VIZ_SCREENSHOT=FILE.png keeps a screenshot of the page, to judge it as a user would. */
+export const screenshotPath = process.env.KVLAB_VIZ_SCREENSHOT;
 
 type Api = Record<string, any>;
 const api = (page: Page, expression: string) => page.evaluate(`(() => { const v = window.__kvlabViz; return ${expression}; })()`) as Promise<any>;
@@ -64,6 +64,15 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
     expect(counts.elections).toBeGreaterThan(0);
     expect(counts.ops).toBeGreaterThan(0);
     expect(counts.violationMarkers).toBeGreaterThanOrEqual(1);
+    // The run fails several checks at the same instant: each label gets its own spot, none overprinted.
+    const labels: Array<{ text: string; x: number; y: number; width: number; height: number }> = await api(page, 'v.violationLabels()');
+    expect(labels.map((l) => l.text).sort()).toEqual(expect.arrayContaining([expect.stringContaining('linearizability'), expect.stringContaining('raft-invariants')]));
+    for (const [i, a] of labels.entries()) {
+      for (const b of labels.slice(i + 1)) {
+        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        expect(apart, `${a.text} and ${b.text} overlap: ${JSON.stringify([a, b])}`).toBe(true);
+      }
+    }
     expect(Number(await page.getAttribute('#timeline', 'data-role-bands'))).toBe(counts.roleBands);
     await page.click('#jump-violation');
     await page.waitForFunction(() => (window as any).__kvlabViz.view().selection?.kind === 'violation');
@@ -93,13 +102,25 @@ describe.skipIf(chromiumMissing)('timeline in a browser', () => {
     expect(await page.locator('.node-card').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('.node-card .entry.committed').count()).toBeGreaterThan(0);
     expect(await page.locator('svg.statechart[data-machine] .state.current').count()).toBeGreaterThanOrEqual(1);
-    mkdirSync(join(tmpdir(), 'kvlab-viz-e2e'), { recursive: true });
-    await page.keyboard.press('+');
-    await page.keyboard.press('+');
-    await page.keyboard.press('+');
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: screenshotPath });
-    console.log(`timeline screenshot: ${screenshotPath}`);
+    // Every edge label of every statechart lies inside its svg's viewBox (none clipped).
+    const edgeLabels: Array<{ text: string; inside: boolean }> = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('svg.statechart')).flatMap((svg) => {
+        const view = (svg as SVGSVGElement).viewBox.baseVal;
+        return Array.from(svg.querySelectorAll('.edge-label')).map((label) => {
+          const b = (label as SVGGraphicsElement).getBBox();
+          return { text: label.textContent ?? '', inside: b.x >= view.x && b.y >= view.y && b.x + b.width <= view.x + view.width && b.y + b.height <= view.y + view.height };
+        });
+      }),
+    );
+    expect(edgeLabels.length).toBeGreaterThan(5);
+    expect(edgeLabels.filter((l) => !l.inside).map((l) => l.text)).toEqual([]);
+    if (screenshotPath) {
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      await page.keyboard.press('+');
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: screenshotPath });
+    }
     expect(errors).toEqual([]);
   });
 

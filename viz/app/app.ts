@@ -206,6 +206,7 @@ export class TimelineApp {
       ready: true,
       problems: this.model.problems.map(problemText),
       counts: () => ({ ...this.renderer.counts }),
+      violationLabels: () => this.renderer.violationLabels.map((box) => ({ ...box })),
       lastFrameMs: () => this.renderer.lastFrameMs,
       lastFrameShifted: () => this.renderer.lastFrameShifted,
       /** Redraws everything now (no shifted layer); returns the frame time. */

@@ -2,6 +2,7 @@
 // violation markers: a line through every lane at the moment a checker reported it.
 import { colourOfFault, violationColour } from './palette.ts';
 import { visibleRange, xOf, type DrawContext } from './draw-context.ts';
+import { type LabelBox, placeLabels } from './label-placement.ts';
 
 const stackRowsMax = 2;
 
@@ -33,11 +34,18 @@ export function drawFaultStrip(dc: DrawContext): void {
   });
 }
 
-export function drawViolations(dc: DrawContext): void {
+/** Rows of violation labels at most; more labels at one spot are counted into the last one. */
+const violationLabelRowsMax = 6;
+const violationLabelRowPx = 14;
+
+/** Draws each violation's marker line and its label, labels stacked so none overprints another. */
+export function drawViolations(dc: DrawContext): LabelBox[] {
   const { ctx, layout } = dc;
   const [t0, t1] = visibleRange(dc);
   const top = layout.faults.y;
   const bottom = layout.ops.y + layout.ops.height;
+  ctx.font = 'bold 11px system-ui, sans-serif';
+  const requests = [];
   for (const violation of dc.model.violations) {
     if (violation.t < t0 || violation.t > t1) continue;
     const x = Math.min(layout.plotRight - 1, xOf(dc, violation.t));
@@ -49,11 +57,20 @@ export function drawViolations(dc: DrawContext): void {
     ctx.lineTo(x, bottom);
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.fillStyle = violationColour;
-    ctx.font = 'bold 11px system-ui, sans-serif';
-    const label = `✖ ${violation.check}`;
-    const width = ctx.measureText(label).width;
-    ctx.fillText(label, x - width - 4 < layout.plotLeft ? x + 4 : x - width - 4, top + 8);
+    const text = `✖ ${violation.check}`;
+    requests.push({ anchor: x, text, width: ctx.measureText(text).width });
     dc.counts.violationMarkers += 1;
   }
+  const area = { left: layout.plotLeft, right: layout.plotRight, top: top + 1, rowHeight: violationLabelRowPx, rowsMax: violationLabelRowsMax };
+  const boxes = placeLabels(requests, area);
+  ctx.textBaseline = 'middle';
+  for (const box of boxes) {
+    const width = ctx.measureText(box.text).width;
+    // A white backing keeps the label readable over lanes and fault bars.
+    ctx.fillStyle = 'rgba(255,255,255,0.85)';
+    ctx.fillRect(box.x - 2, box.y, width + 4, box.height - 1);
+    ctx.fillStyle = violationColour;
+    ctx.fillText(box.text, box.x, box.y + box.height / 2);
+  }
+  return boxes.map((box) => ({ ...box, width: ctx.measureText(box.text).width }));
 }

@@ -6,6 +6,7 @@
 import type { TimelineModel } from '../model/timeline-model.ts';
 import { hatchPattern, PickIndex, zeroCounts, type DrawContext, type MarkCounts } from './draw-context.ts';
 import { drawFaultStrip, drawViolations } from './draw-faults.ts';
+import type { LabelBox } from './label-placement.ts';
 import { drawGutter } from './draw-gutter.ts';
 import { drawCommits, drawElections, drawLaneLines, drawLifecycleHatching, drawLifecycleLabels, drawPartitions, drawRoleBands, drawRoleLabels } from './draw-lanes.ts';
 import { drawMessages, mergeDecision } from './draw-messages.ts';
@@ -30,6 +31,8 @@ interface LayerState {
 export class Renderer {
   readonly picks = new PickIndex();
   counts: MarkCounts = zeroCounts();
+  /** Where the last frame put the violation labels (for tests: none overlaps another). */
+  violationLabels: readonly LabelBox[] = [];
   lastFrameMs = 0;
   /** True when the last frame shifted the layer instead of redrawing it. */
   lastFrameShifted = false;
@@ -167,7 +170,7 @@ export class Renderer {
     dc.counts.faults = 0;
     dc.counts.violationMarkers = 0;
     drawFaultStrip(dc);
-    drawViolations(dc);
+    this.violationLabels = drawViolations(dc);
     ctx.restore();
     drawGutter(dc, this.opIndex, throughputPeak(dc, this.opIndex));
   }

@@ -9,6 +9,12 @@ const height = 280;
 const stateWidth = 92;
 const stateHeight = 24;
 const bendPx = 26;
+const labelFontPx = 8.5;
+const labelLinePx = 10;
+/** A generous width per character of an edge label (system-ui at 8.5 px: about 4.8 to 5.5 px). */
+const labelCharPx = 5.8;
+/** Space kept around everything drawn. */
+const marginPx = 4;
 
 interface Point {
   readonly x: number;
@@ -57,6 +63,7 @@ export function drawStatechart(spec: StatechartSpec, current: string | null, fil
   const at = positions(spec);
   const center = { x: width / 2, y: height / 2 };
   const labels = node('g', { class: 'labels' });
+  const extent = new Extent();
   for (const [key, events] of edgesOf(spec)) {
     const [from, to] = key.split('\u0000');
     const a = from === '*' ? center : at.get(from);
@@ -65,11 +72,52 @@ export function drawStatechart(spec: StatechartSpec, current: string | null, fil
     const lit = from === current || (from === '*' && current !== null);
     const drawn = from === to ? selfLoop(a, center) : curve(a, b, from === '*');
     svg.append(node('path', { d: drawn.path, fill: 'none', stroke: lit ? '#222' : '#bbb', 'stroke-width': lit ? 1.4 : 1, 'stroke-dasharray': from === '*' ? '3 3' : '', 'marker-end': `url(#arrow-${spec.id}-${lit ? 'lit' : 'dim'})` }));
-    if (events.length > 0) labels.append(label(drawn.label, events, lit));
+    for (const p of drawn.points) extent.add(p.x, p.y, 0, 0);
+    if (events.length > 0) {
+      labels.append(label(drawn.label, events, lit));
+      const labelWidth = Math.max(...events.map((e) => e.length)) * labelCharPx;
+      extent.add(drawn.label.x - labelWidth / 2, labelTop(drawn.label, events) - labelFontPx, labelWidth, events.length * labelLinePx + 2);
+    }
   }
-  for (const state of spec.states) svg.append(stateBox(state, at.get(state)!, state === current, state === spec.initial, fill));
+  for (const state of spec.states) {
+    const p = at.get(state)!;
+    svg.append(stateBox(state, p, state === current, state === spec.initial, fill));
+    extent.add(p.x - stateWidth / 2 - 10, p.y - stateHeight / 2, stateWidth + 10, stateHeight);
+  }
   svg.append(labels);
+  // Edge labels (long guards, self-loops at the rim) may reach past the nominal box: widen the view so
+  // that nothing is clipped, keeping the scale of 1 wherever the panel has room (styles.css scales down).
+  const box = extent.around(width, height);
+  svg.setAttribute('viewBox', `${box.x} ${box.y} ${box.width} ${box.height}`);
+  svg.setAttribute('width', String(box.width));
+  svg.setAttribute('height', String(box.height));
   return svg;
+}
+
+/** The bounding box of what is drawn, never smaller than the nominal chart. */
+class Extent {
+  private x0 = 0;
+  private y0 = 0;
+  private x1 = 0;
+  private y1 = 0;
+
+  add(x: number, y: number, w: number, h: number): void {
+    this.x0 = Math.min(this.x0, x);
+    this.y0 = Math.min(this.y0, y);
+    this.x1 = Math.max(this.x1, x + w);
+    this.y1 = Math.max(this.y1, y + h);
+  }
+
+  around(nominalWidth: number, nominalHeight: number): { x: number; y: number; width: number; height: number } {
+    const x = Math.floor(Math.min(0, this.x0 - marginPx));
+    const y = Math.floor(Math.min(0, this.y0 - marginPx));
+    return { x, y, width: Math.ceil(Math.max(nominalWidth, this.x1 + marginPx) - x), height: Math.ceil(Math.max(nominalHeight, this.y1 + marginPx) - y) };
+  }
+}
+
+/** The baseline of a label's first line. */
+function labelTop(p: Point, events: readonly string[]): number {
+  return p.y - ((events.length - 1) * labelLinePx) / 2 + 3;
 }
 
 function stateBox(state: string, p: Point, lit: boolean, initial: boolean, fill: (state: string) => string): SVGGElement {
@@ -82,12 +130,19 @@ function stateBox(state: string, p: Point, lit: boolean, initial: boolean, fill:
 
 /** Events stacked one per line, with a white halo so crossing curves do not hide them. */
 function label(p: Point, events: readonly string[], lit: boolean): SVGTextElement {
-  const text = node('text', { x: p.x, y: p.y - ((events.length - 1) * 10) / 2 + 3, 'text-anchor': 'middle', 'font-size': 8.5, fill: lit ? '#111' : '#777', class: 'edge-label' });
-  events.forEach((event, i) => text.append(node('tspan', { x: p.x, dy: i === 0 ? 0 : 10 }, event)));
+  const text = node('text', { x: p.x, y: labelTop(p, events), 'text-anchor': 'middle', 'font-size': labelFontPx, fill: lit ? '#111' : '#777', class: 'edge-label' });
+  events.forEach((event, i) => text.append(node('tspan', { x: p.x, dy: i === 0 ? 0 : labelLinePx }, event)));
   return text;
 }
 
-function selfLoop(p: Point, center: Point): { path: string; label: Point } {
+interface Drawn {
+  readonly path: string;
+  readonly label: Point;
+  /** The path's end and control points (the curve stays inside them). */
+  readonly points: readonly Point[];
+}
+
+function selfLoop(p: Point, center: Point): Drawn {
   // The loop points away from the middle of the chart, where it has room.
   const ux = p.x - center.x;
   const uy = p.y - center.y;
@@ -96,10 +151,11 @@ function selfLoop(p: Point, center: Point): { path: string; label: Point } {
   const oy = (uy / l) * 26;
   const sx = p.x + (ux >= 0 ? stateWidth / 4 : -stateWidth / 4);
   const sy = p.y + (uy >= 0 ? stateHeight / 2 : -stateHeight / 2);
-  return { path: `M ${sx - 8} ${sy} C ${sx - 14 + ox} ${sy + oy}, ${sx + 14 + ox} ${sy + oy}, ${sx + 8} ${sy}`, label: { x: sx + ox * 1.05, y: sy + oy * 1.05 } };
+  const points = [{ x: sx - 8, y: sy }, { x: sx - 14 + ox, y: sy + oy }, { x: sx + 14 + ox, y: sy + oy }, { x: sx + 8, y: sy }];
+  return { path: `M ${sx - 8} ${sy} C ${sx - 14 + ox} ${sy + oy}, ${sx + 14 + ox} ${sy + oy}, ${sx + 8} ${sy}`, label: { x: sx + ox * 1.05, y: sy + oy * 1.05 }, points };
 }
 
-function curve(a: Point, b: Point, fromAny: boolean): { path: string; label: Point } {
+function curve(a: Point, b: Point, fromAny: boolean): Drawn {
   // Bend each edge to its right so that a -> b and b -> a do not overlap.
   const dx = b.x - a.x;
   const dy = b.y - a.y;
@@ -110,7 +166,7 @@ function curve(a: Point, b: Point, fromAny: boolean): { path: string; label: Poi
   const end = boxExit(b, { x: cx, y: cy });
   // The curve's midpoint (t = 1/2 of the quadratic) is where its label goes.
   const label = { x: (start.x + 2 * cx + end.x) / 4, y: (start.y + 2 * cy + end.y) / 4 };
-  return { path: `M ${start.x} ${start.y} Q ${cx} ${cy} ${end.x} ${end.y}`, label };
+  return { path: `M ${start.x} ${start.y} Q ${cx} ${cy} ${end.x} ${end.y}`, label, points: [start, { x: cx, y: cy }, end] };
 }
 
 /** Where the line from a box's centre toward `toward` leaves the box. */

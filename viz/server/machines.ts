@@ -10,7 +10,9 @@ import { isMachineLike, specFromMachine, type StatechartSpec } from '../model/st
 const roleModule = new URL('../../core/raft/role-machine.ts', import.meta.url);
 const lifecycleModule = new URL('../../sim/world/lifecycle-machine.ts', import.meta.url);
 
-async function loadSpec(module: URL, nameHint: RegExp, notes: string[]): Promise<StatechartSpec | null> {
+// The imports are written out (not built from the URLs) so that a bundler sees them: the prebuilt CLI
+// has no TypeScript loader to import a .ts file at run time.
+async function loadSpec(module: URL, load: () => Promise<object>, nameHint: RegExp, notes: string[]): Promise<StatechartSpec | null> {
   const path = fileURLToPath(module);
   const shown = path.slice(path.lastIndexOf('/core/') + 1);
   if (!existsSync(path)) {
@@ -18,7 +20,7 @@ async function loadSpec(module: URL, nameHint: RegExp, notes: string[]): Promise
     return null;
   }
   try {
-    const exports = (await import(module.href)) as Record<string, unknown>;
+    const exports = (await load()) as Record<string, unknown>;
     const machines = Object.entries(exports).filter(([, value]) => isMachineLike(value));
     const [, machine] = machines.find(([name]) => nameHint.test(name)) ?? machines[0] ?? [];
     if (machine === undefined) {
@@ -37,8 +39,8 @@ let cached: Promise<MachineSpecs> | null = null;
 export function loadMachineSpecs(): Promise<MachineSpecs> {
   cached ??= (async () => {
     const notes: string[] = [];
-    const role = await loadSpec(roleModule, /role/i, notes);
-    const lifecycle = await loadSpec(lifecycleModule, /lifecycle/i, notes);
+    const role = await loadSpec(roleModule, () => import('../../core/raft/role-machine.ts'), /role/i, notes);
+    const lifecycle = await loadSpec(lifecycleModule, () => import('../../sim/world/lifecycle-machine.ts'), /lifecycle/i, notes);
     return { role, lifecycle, notes };
   })();
   return cached;

@@ -8,11 +8,19 @@ import { fileURLToPath } from 'node:url';
 export const NODE_PROCESS_ENTRY = fileURLToPath(new URL('../node-process.mjs', import.meta.url));
 const POLL_MS = 50;
 
-/** Starts a detached node process writing its log to `logPath`; returns its pid. */
-export function spawnNode(configPath: string, logPath: string, cwd: string): number {
+/** The arguments (after the Node.js executable) that run a node of `configPath` through NODE_PROCESS_ENTRY. */
+export function nodeProcessArgs(configPath: string): string[] {
+  return [NODE_PROCESS_ENTRY, '--config', configPath];
+}
+
+/**
+ * Starts a detached Node.js process with `args` (a node: `nodeProcessArgs`, or the kvlab command's
+ * own `node --config FILE`), writing its log to `logPath`; returns its pid.
+ */
+export function spawnNode(args: readonly string[], logPath: string, cwd: string): number {
   const logFd = openSync(logPath, 'a');
   try {
-    const child = spawn(process.execPath, [NODE_PROCESS_ENTRY, '--config', configPath], {
+    const child = spawn(process.execPath, [...args], {
       cwd,
       detached: true,
       stdio: ['ignore', logFd, logFd],
