@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KvlabError } from '../core/types.ts';
 import { validateBugNames } from '../sim/bugs/registry.ts';
+import { measureArtifacts, parseTraceMode, removeStaleArtifacts, traceFileName, type TraceMode } from '../sim/run/artifacts.ts';
 import { runScenario } from '../sim/run/run-scenario.ts';
 import { reproCommand, type RunResult } from '../sim/run/run-types.ts';
 import { formatSummary } from '../sim/run/summary.ts';
@@ -14,7 +15,7 @@ import type { Scenario } from '../sim/scenario/schema.ts';
 import { writeTimelineHtml } from '../viz/server/export-html.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK } from './exit-codes.ts';
 
-const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]';
+const usage = 'usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation] [--trace compressed|full|none]';
 
 interface RunArgs {
   readonly scenarioPath: string | undefined;
@@ -23,6 +24,7 @@ interface RunArgs {
   readonly outDir: string;
   readonly bugs: string[];
   readonly stopOnViolation: boolean;
+  readonly trace: TraceMode;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -34,9 +36,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stderr.write(`kvlab run: ${error.message}\n${usage}\n`);
     return EXIT_INVALID;
   }
-  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath: join(prepareDir(args.outDir), 'trace.jsonl') });
-  await writeArtifacts(args.outDir, result);
-  process.stdout.write(formatSummary(result, args.outDir));
+  const traceFile = traceFileName(args.trace);
+  removeStaleArtifacts(prepareDir(args.outDir), args.trace);
+  const tracePath = traceFile === undefined ? undefined : join(args.outDir, traceFile);
+  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath, traceCompress: args.trace === 'compressed' });
+  await writeArtifacts(args.outDir, result, traceFile !== undefined);
+  const written = measureArtifacts(args.outDir, [...(traceFile ? [traceFile] : []), 'history.jsonl', 'report.json', 'timeline.html']);
+  process.stdout.write(formatSummary(result, args.outDir, written));
   if (result.report.verdict === 'pass') return EXIT_OK;
   process.stdout.write(`${reproCommand(args.scenarioPath, args.seed, args.bugs)}\n`);
   return EXIT_FAILED;
@@ -46,14 +52,14 @@ function parseRunArgs(argv: string[]): RunArgs {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' } },
+    options: { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' }, trace: { type: 'string' } },
   });
   if (positionals.length > 1) throw new KvlabError('usage', `expected at most one scenario file, got ${positionals.length}`);
   const scenarioPath = positionals[0];
   const scenario = scenarioPath ? loadScenario(scenarioPath) : loadDefaultScenario();
   const seed = values.seed === undefined ? (scenario.seed ?? 1) : parseSeed(values.seed);
   validateBugNames(values.bug ?? []);
-  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [], stopOnViolation: values['stop-on-violation'] ?? false };
+  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [], stopOnViolation: values['stop-on-violation'] ?? false, trace: parseTraceMode(values.trace ?? 'compressed') };
 }
 
 export function parseSeed(text: string): number {
@@ -66,9 +72,10 @@ function prepareDir(dir: string): string {
   return dir;
 }
 
-async function writeArtifacts(dir: string, result: RunResult): Promise<void> {
+async function writeArtifacts(dir: string, result: RunResult, traced: boolean): Promise<void> {
   writeFileSync(join(dir, 'history.jsonl'), result.historyText);
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(result.report, null, 2)}\n`);
+  if (!traced) return;
   try {
     await writeTimelineHtml(dir);
   } catch (error) {
