@@ -33,12 +33,12 @@ export async function readTraceHead(path: string): Promise<string> {
   }
 }
 
-/** The first 4096 characters of trace bytes (a prefix is enough even when compressed). */
-export function headText(bytes: Uint8Array, compressed: boolean): string {
-  if (!compressed) return Buffer.from(bytes.subarray(0, 4096)).toString('utf8');
+/** The first `bytesMax` bytes of a trace's text as a string, from a prefix of its file (plain or compressed). */
+export function headText(bytes: Uint8Array, compressed: boolean, bytesMax = 4096): string {
+  if (!compressed) return Buffer.from(bytes.subarray(0, bytesMax)).toString('utf8');
   try {
     // A prefix of a gzip stream: inflate what is there, without asking for its end.
-    return gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, 4096).toString('utf8');
+    return gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, bytesMax).toString('utf8');
   } catch {
     return '';
   }
