@@ -112,6 +112,18 @@ describe('compressed trace files', () => {
     expect(gunzipSync(readFileSync(path)).toString('utf8') === memory.text(), 'seed 23 gzip file vs memory').toBe(true);
   });
 
+  it('the same seed gives byte-identical compressed traces', () => {
+    const files = ['a', 'b'].map((name) => {
+      const path = join(root, `chaos-${name}.jsonl.gz`);
+      const file = new TraceWriter({ meta: { scenario: 'chaos', seed: 25, version: 1 }, path, compress: true });
+      runChaos(25, file);
+      file.close();
+      return readFileSync(path);
+    });
+    expect(files[0].byteLength).toBeGreaterThan(1000);
+    expect(files[0].equals(files[1]), 'seed 25 twice').toBe(true);
+  });
+
   it('a file that cannot be written is a clear error naming it', () => {
     const path = join(root, 'no-such-dir', 'trace.jsonl.gz');
     const file = new GzipFile(path);
