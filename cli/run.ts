@@ -1,6 +1,7 @@
-// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]`: one simulated run. Writes
-// trace.jsonl, history.jsonl, report.json (and timeline.html) to DIR and prints a summary; on failure
-// the last line printed is the command that reproduces the run.
+// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation] [--trace MODE]`: one simulated
+// run. Writes the trace (trace.jsonl.gz by default; trace.jsonl with --trace full; none with --trace none),
+// history.jsonl, report.json and timeline.html to DIR and prints a summary with the bytes written; on
+// failure the last line printed is the command that reproduces the run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
