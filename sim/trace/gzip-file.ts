@@ -8,6 +8,19 @@ import { KvlabError } from '../../core/types.ts';
 export const traceGzipLevel = 7;
 
 const workerUrl = new URL('./gzip-file-worker.mjs', import.meta.url);
+/**
+ * The thread starts here and loads the worker module; if that fails, it says so through the status
+ * word. Without this, close() would wait forever: a failed thread's 'error' event needs the event
+ * loop, which close() blocks.
+ */
+const bootstrap = `
+const { workerData } = require('node:worker_threads');
+import(workerData.module).catch((error) => {
+  workerData.errors.postMessage('the compression thread could not start: ' + String((error && error.message) || error));
+  const word = new Int32Array(workerData.status);
+  Atomics.store(word, 0, 2);
+  Atomics.notify(word, 0);
+});`;
 /** Status word values the worker stores: still running, done, failed. */
 const running = 0;
 const failed = 2;
@@ -19,10 +32,11 @@ export class GzipFile {
   private readonly errors: MessagePort;
   private closed = false;
 
-  constructor(readonly path: string, level = traceGzipLevel) {
+  /** `worker` is for tests (a thread that fails to start); the default is gzip-file-worker.mjs. */
+  constructor(readonly path: string, level = traceGzipLevel, worker: URL = workerUrl) {
     const { port1, port2 } = new MessageChannel();
     this.errors = port1;
-    this.worker = new Worker(workerUrl, { workerData: { path, level, status: this.status, errors: port2 }, transferList: [port2] });
+    this.worker = new Worker(bootstrap, { eval: true, workerData: { module: worker.href, path, level, status: this.status, errors: port2 }, transferList: [port2] });
     this.worker.unref();
   }
 

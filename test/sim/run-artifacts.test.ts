@@ -130,4 +130,10 @@ describe('compressed trace files', () => {
     file.write('{"kind":"meta"}\n');
     expect(() => file.close()).toThrow(/could not write .*no-such-dir\/trace\.jsonl\.gz: ENOENT/);
   });
+
+  it('a compression thread that cannot start is an error at close, not a hang', () => {
+    const file = new GzipFile(join(root, 'never.jsonl.gz'), 7, new URL('./no-such-worker.mjs', import.meta.url));
+    file.write('{"kind":"meta"}\n');
+    expect(() => file.close()).toThrow(/could not write .*never\.jsonl\.gz: the compression thread could not start/);
+  });
 });
