@@ -1,10 +1,12 @@
-// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]`: one simulated run. Writes
-// trace.jsonl, history.jsonl, report.json (and timeline.html) to DIR and prints a summary; on failure
-// the last line printed is the command that reproduces the run.
+// `kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation] [--trace MODE]`: one simulated
+// run. Writes the trace (trace.jsonl.gz by default; trace.jsonl with --trace full; none with --trace none),
+// history.jsonl, report.json and timeline.html to DIR and prints a summary with the bytes written; on
+// failure the last line printed is the command that reproduces the run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KvlabError } from '../core/types.ts';
 import { validateBugNames } from '../sim/bugs/registry.ts';
+import { measureArtifacts, parseTraceMode, removeStaleArtifacts, traceFileName, type TraceMode } from '../sim/run/artifacts.ts';
 import { runScenario } from '../sim/run/run-scenario.ts';
 import { reproCommand, type RunResult } from '../sim/run/run-types.ts';
 import { formatSummary } from '../sim/run/summary.ts';
@@ -24,6 +26,7 @@ interface RunArgs {
   readonly outDir: string;
   readonly bugs: string[];
   readonly stopOnViolation: boolean;
+  readonly trace: TraceMode;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -38,23 +41,27 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${runUsage}\n`);
     return EXIT_OK;
   }
-  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath: join(args.outDir, 'trace.jsonl') });
-  await writeArtifacts(args.outDir, result);
-  process.stdout.write(formatSummary(result, args.outDir));
+  const traceFile = traceFileName(args.trace);
+  removeStaleArtifacts(args.outDir, args.trace);
+  const tracePath = traceFile === undefined ? undefined : join(args.outDir, traceFile);
+  const result = runScenario(args.scenario, { seed: args.seed, bugs: args.bugs, stopOnViolation: args.stopOnViolation, tracePath, traceCompress: args.trace === 'compressed' });
+  await writeArtifacts(args.outDir, result, traceFile !== undefined);
+  const written = measureArtifacts(args.outDir, [...(traceFile ? [traceFile] : []), 'history.jsonl', 'report.json', 'timeline.html']);
+  process.stdout.write(formatSummary(result, args.outDir, written));
   if (result.report.verdict === 'pass') return EXIT_OK;
   process.stdout.write(`${reproCommand(args.scenarioPath, args.seed, args.bugs)}\n`);
   return EXIT_FAILED;
 }
 
 function parseRunArgs(argv: string[]): RunArgs | 'help' {
-  const options = { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' } } as const;
+  const options = { seed: { type: 'string' }, out: { type: 'string' }, bug: { type: 'string', multiple: true }, 'stop-on-violation': { type: 'boolean' }, trace: { type: 'string' } } as const;
   const { values, positionals, help } = parseCommandArgs(argv, options, 1);
   if (help) return 'help';
   const scenarioPath = positionals[0];
   const scenario = scenarioPath ? loadScenario(scenarioPath) : loadDefaultScenario();
   const seed = values.seed === undefined ? (scenario.seed ?? 1) : parseSeed(values.seed);
   validateBugNames(values.bug ?? []);
-  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [], stopOnViolation: values['stop-on-violation'] ?? false };
+  return { scenarioPath, scenario, seed, outDir: values.out ?? join('runs', `${scenario.name}-${seed}`), bugs: values.bug ?? [], stopOnViolation: values['stop-on-violation'] ?? false, trace: parseTraceMode(values.trace ?? 'compressed') };
 }
 
 export function parseSeed(text: string): number {
@@ -72,9 +79,10 @@ function prepareDir(dir: string): void {
   }
 }
 
-async function writeArtifacts(dir: string, result: RunResult): Promise<void> {
+async function writeArtifacts(dir: string, result: RunResult, traced: boolean): Promise<void> {
   writeFileSync(join(dir, 'history.jsonl'), result.historyText);
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(result.report, null, 2)}\n`);
+  if (!traced) return;
   try {
     await writeTimelineHtml(dir);
   } catch (error) {

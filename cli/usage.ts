@@ -1,13 +1,14 @@
 // The usage text of each kvlab command, apart from the commands themselves so that `kvlab CMD --help`
 // answers without loading the simulator or the node (kvlab check keeps its own, in cli/check.ts).
 
-export const runUsage = `usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation]
+export const runUsage = `usage: kvlab run [SCENARIO.json] [--seed N] [--out DIR] [--bug NAME]... [--stop-on-violation] [--trace compressed|full|none]
   SCENARIO.json        the scenario to run (default: the embedded default scenario)
   --seed N             the seed (default: the scenario's seed, else 1)
-  --out DIR            where trace.jsonl, history.jsonl, report.json and timeline.html go
+  --out DIR            where the trace, history.jsonl, report.json and timeline.html go
                        (default: runs/<scenario>-<seed>/; created if missing)
   --bug NAME           switch on a bug of the zoo (kvlab bugs lists them); repeatable
   --stop-on-violation  end the run at the first safety violation
+  --trace MODE         compressed (default): trace.jsonl.gz; full: trace.jsonl; none: no trace, no timeline
 exit: 0 every check passed, 1 a check failed (the last line is the command that reproduces it), 2 invalid input`;
 
 export const sweepUsage = `usage: kvlab sweep SCENARIO.json --seeds A..B [--workers N] [--bug NAME]... [--stop-on-failure] [--stop-on-violation]

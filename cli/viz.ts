@@ -5,6 +5,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { KvlabError } from '../core/types.ts';
 import { exportRunFiles, renderTimelineHtml, writeTimelineHtml } from '../viz/server/export-html.ts';
 import { resolveRunFiles, type RunFiles } from '../viz/server/run-files.ts';
+import { headText, isCompressedTrace } from '../viz/server/trace-file.ts';
 import { startVizServer, type InMemoryRun } from '../viz/server/serve.ts';
 import { reportUserError } from './command-error.ts';
 import { EXIT_OK } from './exit-codes.ts';
@@ -59,7 +60,7 @@ export function checkTraceHeader(path: string): void {
   const buffer = Buffer.alloc(headBytesMax);
   const read = readSync(fd, buffer, 0, headBytesMax, 0);
   closeSync(fd);
-  const text = buffer.subarray(0, read).toString('utf8');
+  const text = headText(buffer.subarray(0, read), isCompressedTrace(path), headBytesMax);
   const firstLine = text.slice(0, text.includes('\n') ? text.indexOf('\n') : text.length).trim();
   if (firstLine.length === 0) throw new KvlabError('badTrace', `${path} line 1: the trace is empty; expected a header {"kind":"meta",...}`);
   let header: { kind?: unknown } | null = null;

@@ -102,7 +102,7 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
   const spares = scenario.faults.filter((f) => f.fault === 'add-node').length + (scenario.nemesis?.kinds.includes('membership') ? 4 : 0);
   const nodes = Array.from({ length: scenario.cluster.nodes + spares }, (_, i) => i + 1);
   const meta = { scenario: scenario.name, seed: options.seed, version: traceVersion, nodes, groups: [firstGroup], durationMs: endMs, bugs: [...bugs] };
-  const writer = options.trace || options.tracePath ? new TraceWriter({ meta, path: options.tracePath }) : undefined;
+  const writer = options.trace || options.tracePath ? new TraceWriter({ meta, path: options.tracePath, compress: options.traceCompress }) : undefined;
   parts.writer = writer;
   const cluster = new SimCluster({ scenario, seed: options.seed, bugs, sink: writer ?? nullTraceSink, spares, crashPoints: options.crashPoints });
   parts.cluster = cluster;

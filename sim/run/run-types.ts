@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Write the trace straight to this file instead of memory. */
   readonly tracePath?: string;
+  /** gzip the trace file at tracePath (docs/trace.md, "What a run keeps"). */
+  readonly traceCompress?: boolean;
   /** Called for every fault actually applied (shrink turns a random nemesis into these explicit faults). */
   readonly onFaultApplied?: (fault: Fault, source: 'scenario' | 'nemesis') => void;
   /** Deterministic crashes after a node's k-th disk operation (sim/run/crash-points.ts). */

@@ -1,9 +1,11 @@
 // The summary `kvlab run` prints: what a person needs to take in at a glance.
+import { formatBytes, type ArtifactSize } from './artifacts.ts';
 import type { RunResult } from './run-types.ts';
 
 const mark = { pass: 'PASS', fail: 'FAIL', unknown: '????', skipped: 'skip' } as const;
 
-export function formatSummary(result: RunResult, outDir: string): string {
+/** `written`: the artifacts on disk and their sizes (without it, the default names are listed). */
+export function formatSummary(result: RunResult, outDir: string, written?: readonly ArtifactSize[]): string {
   const { report } = result;
   const s = report.stats;
   const ops = s.operations;
@@ -16,7 +18,13 @@ export function formatSummary(result: RunResult, outDir: string): string {
     '  checks',
     ...report.checks.map((c) => `    ${mark[c.verdict]}  ${c.name.padEnd(16)} ${c.detail}`),
     `  verdict    ${report.verdict.toUpperCase()}${report.expect === 'violation' ? ' (this scenario expects a violation)' : ''}`,
-    `  artifacts  ${outDir}/{trace.jsonl,history.jsonl,report.json,timeline.html}`,
+    written === undefined ? `  artifacts  ${outDir}/{trace.jsonl,history.jsonl,report.json,timeline.html}` : artifactsLine(outDir, written),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function artifactsLine(outDir: string, written: readonly ArtifactSize[]): string {
+  const total = written.reduce((sum, file) => sum + file.bytes, 0);
+  const each = written.map((file) => `${file.name} ${formatBytes(file.bytes)}`).join(', ');
+  return `  artifacts  ${outDir}/  ${formatBytes(total)} written: ${each}`;
 }

@@ -4,6 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { assert } from '../../core/types.ts';
 import type { NodeId } from '../../core/types.ts';
+import { GzipFile } from './gzip-file.ts';
 import { KindFilter, type KindSelection } from './kind-filter.ts';
 import type { TraceSink } from './trace-sink.ts';
 
@@ -20,23 +21,33 @@ export interface TraceWriterOptions {
   readonly kinds?: KindSelection;
   /** Write to this file (created or truncated); default: keep the lines in memory. */
   readonly path?: string;
+  /** gzip the file (one member; compressed on a helper thread while the run goes on). */
+  readonly compress?: boolean;
+}
+
+/** Where a file trace's text goes: straight to the file, or through gzip. */
+interface TextFile {
+  write(text: string): void;
+  close(): void;
 }
 
 /** Buffered text is flushed to the file past this many characters. */
-const fileBufferCharsMax = 1 << 16;
+const fileBufferCharsMax = 1 << 18;
 
 export class TraceWriter implements TraceSink {
   /** Events written so far (the last `seq`). */
   eventsWritten = 0;
   private readonly filter: KindFilter;
   private readonly lines: string[] = [];
-  private readonly fd: number | undefined;
+  private readonly fd: TextFile | undefined;
+  /** `,"kind":"net.send"` per kind: the kind's JSON is built once, not per event. */
+  private readonly kindJson = new Map<string, string>();
   private bufferChars = 0;
   private closed = false;
 
   constructor(options: TraceWriterOptions) {
     this.filter = new KindFilter(options.kinds ?? 'all');
-    this.fd = options.path === undefined ? undefined : openSync(options.path, 'w');
+    this.fd = options.path === undefined ? undefined : options.compress ? new GzipFile(options.path) : plainFile(options.path);
     const { scenario, seed, version, ...rest } = options.meta;
     this.append(JSON.stringify({ kind: 'meta', scenario, seed, version, ...rest }));
   }
@@ -49,7 +60,12 @@ export class TraceWriter implements TraceSink {
     if (!this.filter.enabled(kind)) return;
     assert(!this.closed, 'trace event recorded after close()');
     const seq = ++this.eventsWritten;
-    let line = `{"t":${tUs / 1000},"seq":${seq},"node":${node === null ? 'null' : node},"kind":${JSON.stringify(kind)}`;
+    let kindJson = this.kindJson.get(kind);
+    if (kindJson === undefined) {
+      kindJson = `,"kind":${JSON.stringify(kind)}`;
+      this.kindJson.set(kind, kindJson);
+    }
+    let line = `{"t":${tUs / 1000},"seq":${seq},"node":${node === null ? 'null' : node}${kindJson}`;
     if (fields !== undefined) {
       const body = JSON.stringify(fields);
       if (body.length > 2) line += ',' + body.slice(1, -1);
@@ -75,7 +91,7 @@ export class TraceWriter implements TraceSink {
     this.closed = true;
     if (this.fd === undefined) return;
     this.flush();
-    closeSync(this.fd);
+    this.fd.close();
   }
 
   private append(line: string): void {
@@ -87,8 +103,13 @@ export class TraceWriter implements TraceSink {
 
   private flush(): void {
     if (this.fd === undefined || this.lines.length === 0) return;
-    writeSync(this.fd, this.lines.join('\n') + '\n');
+    this.fd.write(this.lines.join('\n') + '\n');
     this.lines.length = 0;
     this.bufferChars = 0;
   }
+}
+
+function plainFile(path: string): TextFile {
+  const fd = openSync(path, 'w');
+  return { write: (text) => void writeSync(fd, text), close: () => closeSync(fd) };
 }

@@ -32,7 +32,8 @@ function e2eRunDir(): string {
   if (fromEnv) return fromEnv;
   const dir = mkdtempSync(join(tmpdir(), 'kvlab-viz-e2e-'));
   const scenario = loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', 'bug-vote-without-log-check.json'));
-  const result = runScenario(scenario, { seed: 1, bugs: ['voteWithoutLogCheck'], tracePath: join(dir, 'trace.jsonl') });
+  // Compressed, as `kvlab run` keeps it by default: the server sends it gzip-encoded, the browser inflates it.
+  const result = runScenario(scenario, { seed: 1, bugs: ['voteWithoutLogCheck'], tracePath: join(dir, 'trace.jsonl.gz'), traceCompress: true });
   if (result.report.verdict !== 'fail') throw new Error('the e2e run was meant to fail a check (voteWithoutLogCheck, seed 1)');
   writeFileSync(join(dir, 'history.jsonl'), result.historyText);
   writeFileSync(join(dir, 'report.json'), JSON.stringify(result.report));

@@ -8,11 +8,14 @@ import type { BootData, FileSource } from '../app/boot-data.ts';
 import { bundleVizApp } from './bundle.ts';
 import { loadMachineSpecs } from './machines.ts';
 import { renderPage } from './page.ts';
+import { headText, isCompressedTrace, traceFileIn } from './trace-file.ts';
 
 /** Inlined files at least this large are gzip-compressed (the page decompresses them while reading). */
 export const inlineCompressBytesMin = 256 * 1024;
 
-export function inlineSource(bytes: Uint8Array): FileSource {
+export function inlineSource(bytes: Uint8Array, compressed = false): FileSource {
+  // Already gzip (trace.jsonl.gz): inlined as it is, never inflated and compressed again.
+  if (compressed) return { inline: Buffer.from(bytes).toString('base64'), encoding: 'gzip-base64' };
   if (bytes.byteLength < inlineCompressBytesMin) return { inline: Buffer.from(bytes).toString('base64'), encoding: 'base64' };
   return { inline: gzipSync(bytes, { level: 6 }).toString('base64'), encoding: 'gzip-base64' };
 }
@@ -28,12 +31,17 @@ export function titleOf(traceHead: string, fallback: string): string {
   return `kvlab timeline — ${fallback}`;
 }
 
-async function exportPage(trace: Uint8Array, history: Uint8Array | null, report: Uint8Array | null, name: string): Promise<string> {
+interface TraceBytes {
+  readonly bytes: Uint8Array;
+  readonly compressed: boolean;
+}
+
+async function exportPage(trace: TraceBytes, history: Uint8Array | null, report: Uint8Array | null, name: string): Promise<string> {
   const [bundle, machines] = await Promise.all([bundleVizApp(), loadMachineSpecs()]);
-  const head = Buffer.from(trace.subarray(0, 4096)).toString('utf8');
+  const head = headText(trace.bytes.subarray(0, 64 * 1024), trace.compressed);
   const boot: BootData = {
     title: titleOf(head, name),
-    trace: inlineSource(trace),
+    trace: inlineSource(trace.bytes, trace.compressed),
     history: history === null ? null : inlineSource(history),
     report: report === null ? null : inlineSource(report),
     machines,
@@ -44,14 +52,15 @@ async function exportPage(trace: Uint8Array, history: Uint8Array | null, report:
 /** The timeline of a run as one HTML document. */
 export function renderTimelineHtml(traceText: string, historyText?: string | null, reportText?: string | null): Promise<string> {
   const bytes = (text: string | null | undefined) => (text === null || text === undefined ? null : Buffer.from(text, 'utf8'));
-  return exportPage(Buffer.from(traceText, 'utf8'), bytes(historyText), bytes(reportText), 'trace');
+  return exportPage({ bytes: Buffer.from(traceText, 'utf8'), compressed: false }, bytes(historyText), bytes(reportText), 'trace');
 }
 
 /** Writes `timeline.html` (or `outFile`) for the run in `dir`; returns its path. */
 export async function writeTimelineHtml(dir: string, outFile = join(dir, 'timeline.html')): Promise<string> {
   const read = async (name: string) => (existsSync(join(dir, name)) ? readFile(join(dir, name)) : null);
-  const trace = await read('trace.jsonl');
-  if (trace === null) throw new Error(`${dir} holds no trace.jsonl`);
+  const tracePath = traceFileIn(dir);
+  if (tracePath === null) throw new Error(`${dir} holds no trace.jsonl or trace.jsonl.gz`);
+  const trace = { bytes: await readFile(tracePath), compressed: isCompressedTrace(tracePath) };
   await writeFile(outFile, await exportPage(trace, await read('history.jsonl'), await read('report.json'), dir));
   return outFile;
 }
@@ -59,7 +68,8 @@ export async function writeTimelineHtml(dir: string, outFile = join(dir, 'timeli
 /** Export from explicit file paths (kvlab viz TRACE --export FILE). */
 export async function exportRunFiles(files: { trace: string; history: string | null; report: string | null; name: string }, outFile: string): Promise<string> {
   const read = async (path: string | null) => (path === null ? null : readFile(path));
-  const html = await exportPage(await readFile(files.trace), await read(files.history), await read(files.report), files.name);
+  const trace = { bytes: await readFile(files.trace), compressed: isCompressedTrace(files.trace) };
+  const html = await exportPage(trace, await read(files.history), await read(files.report), files.name);
   await writeFile(outFile, html);
   return outFile;
 }

@@ -3,8 +3,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KvlabError } from '../../core/types.ts';
+import { traceFileIn } from './trace-file.ts';
 
 export interface RunFiles {
+  /** trace.jsonl, or trace.jsonl.gz (compressed: the name ends in .gz). */
   readonly trace: string;
   readonly history: string | null;
   readonly report: string | null;
@@ -17,8 +19,8 @@ function optional(path: string): string | null {
 }
 
 function fromDirectory(dir: string): RunFiles {
-  const trace = join(dir, 'trace.jsonl');
-  if (!existsSync(trace)) throw new KvlabError('noTrace', `${dir} holds no trace.jsonl (expected a run directory written by \`kvlab run\`, or a trace file)`);
+  const trace = traceFileIn(dir);
+  if (trace === null) throw new KvlabError('noTrace', `${dir} holds no trace.jsonl or trace.jsonl.gz (expected a run directory written by \`kvlab run\`, or a trace file)`);
   return { trace, history: optional(join(dir, 'history.jsonl')), report: optional(join(dir, 'report.json')), name: basename(resolve(dir)) };
 }
 
@@ -27,8 +29,9 @@ export function newestRun(runsDir: string): string | null {
   if (!existsSync(runsDir)) return null;
   const runs = readdirSync(runsDir)
     .map((name) => join(runsDir, name))
-    .filter((dir) => existsSync(join(dir, 'trace.jsonl')))
-    .map((dir) => ({ dir, mtime: statSync(join(dir, 'trace.jsonl')).mtimeMs }))
+    .map((dir) => ({ dir, trace: traceFileIn(dir) }))
+    .filter((run): run is { dir: string; trace: string } => run.trace !== null)
+    .map(({ dir, trace }) => ({ dir, mtime: statSync(trace).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
   return runs[0]?.dir ?? null;
 }
@@ -39,7 +42,7 @@ export function resolveRunFiles(target: string | undefined, runsDir = 'runs'): R
     if (newest === null) throw new KvlabError('noRun', `no run given and none found under ${runsDir}/: run \`npx kvlab run\` first, or pass a run directory or trace file (or --demo)`);
     return fromDirectory(newest);
   }
-  if (!existsSync(target)) throw new KvlabError('notFound', `${target} does not exist (expected a run directory or a trace.jsonl file)`);
+  if (!existsSync(target)) throw new KvlabError('notFound', `${target} does not exist (expected a run directory, or a trace.jsonl or trace.jsonl.gz file)`);
   if (statSync(target).isDirectory()) return fromDirectory(target);
   const dir = dirname(target);
   return { trace: target, history: optional(join(dir, 'history.jsonl')), report: optional(join(dir, 'report.json')), name: basename(target) };

@@ -8,6 +8,7 @@ import { bundleVizApp } from './bundle.ts';
 import { titleOf } from './export-html.ts';
 import { loadMachineSpecs } from './machines.ts';
 import { renderPage } from './page.ts';
+import { isCompressedTrace, readTraceHead } from './trace-file.ts';
 import type { RunFiles } from './run-files.ts';
 
 /** A run held in memory (the synthetic demo, tests). */
@@ -44,10 +45,7 @@ function isInMemory(run: RunFiles | InMemoryRun): run is InMemoryRun {
 
 async function readHead(run: RunFiles | InMemoryRun): Promise<string> {
   if (isInMemory(run)) return run.trace.slice(0, 4096);
-  const stream = createReadStream(run.trace, { start: 0, end: 4095, encoding: 'utf8' });
-  let text = '';
-  for await (const chunk of stream) text += chunk;
-  return text;
+  return readTraceHead(run.trace);
 }
 
 export async function startVizServer(options: VizServerOptions): Promise<VizServer> {
@@ -96,6 +94,8 @@ function handle(request: IncomingMessage, response: ServerResponse, run: RunFile
   const source = file === undefined ? null : run[file];
   if (file === undefined || source === null) return send(404, 'text/plain', `not found: ${path}`);
   if (isInMemory(run)) return send(200, contentTypes[file], source);
-  response.writeHead(200, { 'content-type': contentTypes[file], 'cache-control': 'no-store' });
+  // trace.jsonl.gz goes out as it is on disk: the browser inflates a gzip Content-Encoding itself.
+  const encoding = file === 'trace' && isCompressedTrace(source) ? { 'content-encoding': 'gzip' } : {};
+  response.writeHead(200, { 'content-type': contentTypes[file], 'cache-control': 'no-store', ...encoding });
   createReadStream(source, { highWaterMark: streamChunkBytes }).on('error', (error) => response.destroy(error)).pipe(response);
 }
