@@ -33,8 +33,8 @@ export const bugsUsage = `usage: kvlab bugs [--json]
 export const vizPortDefault = 7370;
 
 export const vizUsage = `usage: kvlab viz [DIR or TRACE] [--port P] [--export FILE.html] [--demo]
-  DIR          a run directory (trace.jsonl, history.jsonl, report.json); default: the newest under runs/
-  TRACE        a trace.jsonl file (history.jsonl and report.json beside it are used when present)
+  DIR          a run directory (trace.jsonl.gz or trace.jsonl, history.jsonl, report.json); default: the newest under runs/
+  TRACE        a trace.jsonl or trace.jsonl.gz file (history.jsonl and report.json beside it are used when present)
   --port P     serve on 127.0.0.1:P (default ${vizPortDefault}, or a free port if that one is taken; 0: any free port)
   --export F   write one self-contained HTML file F instead of serving
   --demo       show a synthetic run (for trying the timeline without a simulated run)`;
