@@ -140,7 +140,10 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
   obs.appliedAtEnd = new Map(cluster.configuredMembers().filter((n) => cluster.isUp(n)).map((n) => [n, cluster.node(n)?.replica()?.status().applied ?? 0]));
 
   const evaluated = evaluateChecks(scenario, cluster, () => history.operations(), obs);
-  const checks = stoppedAtUs === undefined ? evaluated : skipWholeRunChecks(evaluated, stoppedAtUs);
+  // A failed assertion ends the simulation where it fired: checks that judge the whole run (liveness
+  // after the heal, durability at the end) would only report that the run was cut short.
+  const checks =
+    assertion !== undefined ? skipWholeRunChecks(evaluated, world.sim.nowUs, 'a failed assertion') : stoppedAtUs === undefined ? evaluated : skipWholeRunChecks(evaluated, stoppedAtUs);
   const assertionFailures = [
     ...(assertion ? [`${assertion} at ${world.sim.nowUs / 1000} ms (the run stopped there)`] : []),
     ...(cluster.fatalBugs.length > 0 ? [describeFailStopBugs(cluster.fatalBugs)] : []),

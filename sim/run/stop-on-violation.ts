@@ -29,7 +29,7 @@ export function runUntilViolation(sim: Simulator, endUs: number, sliceUs: number
 }
 
 /** The checks of a stopped run: those needing the whole run become `skipped`, saying why. */
-export function skipWholeRunChecks(checks: readonly CheckResult[], stoppedAtUs: number): CheckResult[] {
-  const why = `not judged: the run stopped at the first violation, at ${stoppedAtUs / 1000} ms (stop on violation)`;
+export function skipWholeRunChecks(checks: readonly CheckResult[], stoppedAtUs: number, cause = 'the first violation'): CheckResult[] {
+  const why = `not judged: the run stopped at ${cause}, at ${stoppedAtUs / 1000} ms${cause === 'the first violation' ? ' (stop on violation)' : ''}`;
   return checks.map((c) => (checksNeedingTheWholeRun.has(c.name) ? { name: c.name, verdict: 'skipped', detail: why } : c));
 }
