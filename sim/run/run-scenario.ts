@@ -162,7 +162,7 @@ function runScenarioUnguarded(scenario: Scenario, options: RunOptions, wallStart
     checks,
     ...(stoppedAtUs === undefined ? {} : { stoppedAtMs: stoppedAtUs / 1000 }),
     stats: {
-      virtualMs: stoppedAtUs === undefined ? endMs : stoppedAtUs / 1000,
+      virtualMs: assertion !== undefined ? world.sim.nowUs / 1000 : stoppedAtUs === undefined ? endMs : stoppedAtUs / 1000,
       wallMs: Math.round(performance.now() - wallStart),
       events: world.sim.eventsProcessed,
       operations: obs.outcomes,

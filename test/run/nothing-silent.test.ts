@@ -7,6 +7,7 @@ import { GroupReplica } from '../../core/node/group-replica.ts';
 import { AssertionFailure, KvlabError } from '../../core/types.ts';
 import { failStopKind } from '../../sim/run/fail-stops.ts';
 import { runScenario } from '../../sim/run/run-scenario.ts';
+import { loadScenario } from '../../sim/scenario/load.ts';
 import { validateScenario } from '../../sim/scenario/validate.ts';
 import { runSeed } from '../../sim/sweep/run-seed.ts';
 import { DiskError } from '../../core/env/disk.ts';
@@ -79,5 +80,24 @@ describe('an exception out of a run', () => {
     expect(outcome.verdict).toBe('fail');
     expect(outcome.failedChecks.map((c) => c.name)).toEqual(['exception']);
     expect(outcome.failedChecks[0].detail).toContain('RangeError: injected');
+  });
+});
+
+describe('a run cut short by a failed assertion', () => {
+  it('skips the checks that judge the whole run and reports where it stopped', () => {
+    // voteWithoutLogCheck makes two leaders; Raft's invariants() stops the simulation at the first
+    // inconsistent step, long before the heal, so liveness and durability cannot be judged.
+    const scenario = loadScenario('scenarios/bug-vote-without-log-check.json');
+    const { report } = runScenario(scenario, { seed: 1, bugs: ['voteWithoutLogCheck'] });
+    const lengthMs = scenario.phases.faultsMs + scenario.phases.healMs + scenario.phases.livenessMs;
+    expect(report.verdict).toBe('fail');
+    expect(report.checks.find((c) => c.name === 'assertions')?.verdict).toBe('fail');
+    expect(report.stats.virtualMs).toBeLessThan(scenario.phases.faultsMs);
+    for (const name of ['liveness', 'durability']) {
+      const check = report.checks.find((c) => c.name === name);
+      if (check) expect(check.verdict, name).toBe('skipped');
+      if (check) expect(check.detail).toMatch(/the run stopped at a failed assertion, at [\d.]+ ms/);
+    }
+    expect(report.stats.virtualMs).toBeLessThan(lengthMs);
   });
 });
