@@ -5,22 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadNodeConfig } from '../../prod/config/load.ts';
+import { CONFIG_FILE, minimalNodeConfig } from './config-fixture.ts';
 import { ConfigError, configProblemsMax, validateNodeConfig } from '../../prod/config/validate.ts';
 
-const FILE = 'conf/node1.json';
-
-function minimal(): Record<string, unknown> {
-  return {
-    nodeId: 1,
-    clusterId: 'test',
-    dataDir: 'node1',
-    listen: { resp: 7001, http: 7101, raft: 7201 },
-    initialCluster: [
-      { id: 1, raftAddr: '127.0.0.1:7201' },
-      { id: 2, raftAddr: '127.0.0.1:7202' },
-    ],
-  };
-}
+const FILE = CONFIG_FILE;
+const minimal = minimalNodeConfig;
 
 function problemsOf(action: () => unknown): ConfigError {
   try {
